@@ -1,0 +1,29 @@
+//! One file per subcommand; each has one entry function.
+
+mod check;
+mod schema;
+
+use std::process::ExitCode;
+
+use crate::cli::Command;
+
+/// Exit status: no errors found.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: errors found (or warnings, when they are denied).
+pub const EXIT_FOUND: u8 = 1;
+/// Exit status: the check could not run.
+pub const EXIT_COULD_NOT_CHECK: u8 = 2;
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Check(args) => check::run(args),
+        Command::Schema(args) => schema::run(args),
+    }
+}
+
+/// Prints an error once, as a one-line chain of causes.
+pub fn print_error(error: &anyhow::Error) {
+    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+    let line = evalgate::report::clean(&chain.join(": ")).into_owned();
+    eprintln!("evalgate: error: {line}");
+}

@@ -1,0 +1,303 @@
+//! The one room that writes what users see.
+//!
+//! Two renderers of the same findings: human text in the layout of rustc's
+//! diagnostics (plain ASCII decoration, no colour unless asked for), and JSON
+//! Lines, one object per finding. The hook's rejection block is human text
+//! with a head and a summary line around it.
+//!
+//! Text from a checked file is never echoed raw: control characters become
+//! `\u{..}` escapes, so a pushed file cannot drive the pusher's terminal.
+//! Every line is kept under [`WIDTH`] columns: long messages wrap and long
+//! source lines are cut around the place they point at.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Severity};
+
+/// The widest line the renderers write. Git adds `remote: ` before hook
+/// output, so hook lines stay under 100 columns with that prefix too.
+pub const WIDTH: usize = 92;
+
+/// The version of the JSON Lines format; bumped on incompatible changes.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// The findings of one file, with what is needed to show them.
+#[derive(Clone, Debug, Default)]
+pub struct FileReport {
+    /// The path as the user knows it: as given to `check`, or in the repository.
+    pub path: String,
+    /// The refs of a push that carry this file; empty outside the hook.
+    pub refs: Vec<String>,
+    /// The file's text, for source lines; `None` when it could not be read.
+    pub source: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// How the human renderer decorates its text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+/// Counts over a set of reports, for summary lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Totals {
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut totals = Totals::default();
+        for report in reports {
+            totals.files += 1;
+            for finding in &report.findings {
+                match finding.severity {
+                    Severity::Error => totals.errors += 1,
+                    Severity::Warning => totals.warnings += 1,
+                }
+            }
+        }
+        totals
+    }
+
+    /// "2 errors and 1 warning in 3 files".
+    pub fn describe(&self) -> String {
+        let mut out = count(self.errors, "error");
+        if self.warnings > 0 {
+            out += &format!(" and {}", count(self.warnings, "warning"));
+        }
+        out + &format!(" in {}", count(self.files, "file"))
+    }
+}
+
+/// "1 file", "2 files".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// Writes every finding of `report` as human text.
+pub fn human(out: &mut dyn Write, report: &FileReport, style: Style) -> io::Result<()> {
+    for finding in &report.findings {
+        finding_text(out, report, finding, style)?;
+    }
+    Ok(())
+}
+
+/// Writes one finding as human text, followed by a blank line.
+pub fn finding_text(
+    out: &mut dyn Write,
+    report: &FileReport,
+    finding: &Finding,
+    style: Style,
+) -> io::Result<()> {
+    let severity = paint(finding.severity.as_str(), severity_color(finding.severity), style);
+    let head = format!("{severity}[{}]: ", finding.code);
+    write_wrapped(out, &head, finding.severity.as_str().len() + 3, &finding.message)?;
+
+    let mut place = clean(&report.path).into_owned();
+    if let Some(span) = finding.span {
+        place += &format!(":{}:{}", span.line, span.column);
+    }
+    if !report.refs.is_empty() {
+        place += &format!(" ({})", clean(&report.refs.join(", ")));
+    }
+    let gutter = finding.span.map_or(1, |s| s.line.to_string().len());
+    let pad = " ".repeat(gutter);
+    writeln!(out, "{pad}--> {place}")?;
+
+    if let (Some(span), Some(source)) = (finding.span, report.source.as_deref()) {
+        if let Some(line) = source.lines().nth(span.line - 1) {
+            let (text, caret_at, caret_len) = window(line, span, WIDTH - gutter - 3);
+            let carets = "^".repeat(caret_len);
+            let carets = paint(&carets, severity_color(finding.severity), style);
+            writeln!(out, "{pad} |")?;
+            writeln!(out, "{} | {text}", span.line)?;
+            writeln!(out, "{pad} | {}{carets}", " ".repeat(caret_at))?;
+        }
+    }
+    if let Some(hint) = &finding.hint {
+        if finding.span.is_some() && report.source.is_some() {
+            writeln!(out, "{pad} |")?;
+        }
+        write_wrapped(out, &format!("{pad} = help: "), gutter + 10, hint)?;
+    }
+    writeln!(out)
+}
+
+/// One finding as a JSON object: the contract of `--format json`.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    schema: u32,
+    path: &'a str,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    git_ref: Option<&'a str>,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
+/// Writes every finding of `report` as JSON Lines, one object per line.
+pub fn json_lines(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    for finding in &report.findings {
+        let record = JsonFinding {
+            schema: JSON_SCHEMA_VERSION,
+            path: &report.path,
+            git_ref: report.refs.first().map(String::as_str),
+            finding,
+        };
+        serde_json::to_writer(&mut *out, &record)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Text safe to show: control characters become `\u{..}` escapes and tabs spaces.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes `first` then `text`, wrapped at [`WIDTH`], continuation lines indented.
+fn write_wrapped(out: &mut dyn Write, first: &str, indent: usize, text: &str) -> io::Result<()> {
+    let text = clean(text);
+    let first_width = visible_len(first);
+    let mut line = String::from(first);
+    let mut width = first_width;
+    let mut empty = true;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if !empty && width + 1 + len > WIDTH {
+            writeln!(out, "{}", line.trim_end())?;
+            line = " ".repeat(indent);
+            width = indent;
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+            width += 1;
+        }
+        // A single word longer than a line is cut into pieces.
+        let mut rest: Vec<char> = word.chars().collect();
+        while width + rest.len() > WIDTH && rest.len() > WIDTH - indent {
+            let take = WIDTH - width;
+            line.extend(&rest[..take]);
+            writeln!(out, "{line}")?;
+            rest.drain(..take);
+            line = " ".repeat(indent);
+            width = indent;
+        }
+        line.extend(&rest);
+        width += rest.len();
+        empty = false;
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// The part of a source line to show, where the carets start, and how many.
+fn window(line: &str, span: crate::finding::Span, room: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = clean(line).chars().collect();
+    let start = span.column.saturating_sub(1).min(chars.len());
+    let len = if span.end_line == span.line {
+        span.end_column.saturating_sub(span.column).max(1)
+    } else {
+        chars.len().saturating_sub(start).max(1)
+    };
+    if chars.len() <= room {
+        return (chars.iter().collect(), start, len.min(room - start.min(room)).max(1));
+    }
+    // Keep some context before the place, and cut the rest with dots.
+    let from = start.saturating_sub(20);
+    let to = (from + room - 6).min(chars.len());
+    let mut text = String::new();
+    if from > 0 {
+        text.push_str("...");
+    }
+    text.extend(&chars[from..to]);
+    if to < chars.len() {
+        text.push_str("...");
+    }
+    let caret_at = start - from + if from > 0 { 3 } else { 0 };
+    let len = len.min(to.saturating_sub(start)).max(1);
+    (text, caret_at, len)
+}
+
+fn visible_len(text: &str) -> usize {
+    let mut len = 0;
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => len += 1,
+        }
+    }
+    len
+}
+
+fn severity_color(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "\x1b[1;31m",
+        Severity::Warning => "\x1b[1;33m",
+    }
+}
+
+fn paint<'a>(text: &'a str, color: &str, style: Style) -> Cow<'a, str> {
+    if style.color { Cow::Owned(format!("{color}{text}\x1b[0m")) } else { Cow::Borrowed(text) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Code, Span};
+
+    fn render(source: &str, finding: Finding) -> String {
+        let report = FileReport {
+            path: "f.yaml".into(),
+            refs: vec![],
+            source: Some(source.into()),
+            findings: vec![finding],
+        };
+        let mut out = Vec::new();
+        human(&mut out, &report, Style::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn shows_the_line_and_marks_the_span() {
+        let finding = Finding::new(Code::ValueNotNumber, "`value` must be a number")
+            .hint("remove the quotes")
+            .at(Span { line: 2, column: 8, end_line: 2, end_column: 14 });
+        let text = render("- a: 1\n  value: \"20.9\"\n", finding);
+        assert_eq!(
+            text,
+            "error[value-not-number]: `value` must be a number\n --> f.yaml:2:8\n  |\n\
+             2 |   value: \"20.9\"\n  |        ^^^^^^\n  |\n  = help: remove the quotes\n\n"
+        );
+    }
+
+    #[test]
+    fn never_echoes_control_characters_and_keeps_lines_short() {
+        let line = format!("key: \x1b[31m{}\x07", "x".repeat(300));
+        let finding = Finding::new(Code::UnknownField, format!("bad {}", "y ".repeat(100)))
+            .at(Span { line: 1, column: 6, end_line: 1, end_column: 300 });
+        let text = render(&line, finding);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+        assert!(text.contains("\\u{1b}"));
+    }
+}
