@@ -144,8 +144,8 @@ fn check_target(target: &Target, settings: &Settings) -> anyhow::Result<FileRepo
     }
     .with_context(|| format!("cannot read `{}`", target.shown))?;
     let checked = match bytes {
-        Read::Whole(bytes) => rules::check(target.kind, &bytes, settings),
-        Read::TooLarge(read) => {
+        Blob::Whole(bytes) => rules::check(target.kind, &bytes, settings),
+        Blob::TooLarge(read) => {
             let size = target.read_from.as_ref().and_then(|p| fs::metadata(p).ok());
             let size = size.map_or(read, |meta| meta.len());
             rules::Checked { source: None, findings: vec![rules::too_large(size, cap)] }
@@ -156,16 +156,16 @@ fn check_target(target: &Target, settings: &Settings) -> anyhow::Result<FileRepo
     Ok(report)
 }
 
-enum Read {
+enum Blob {
     Whole(Vec<u8>),
     TooLarge(u64),
 }
 
 /// Reads at most `cap + 1` bytes, so a huge file is never read whole.
-fn read_capped(reader: impl io::Read, cap: usize) -> io::Result<Read> {
+fn read_capped(reader: impl io::Read, cap: usize) -> io::Result<Blob> {
     let mut bytes = Vec::new();
     let read = reader.take(cap as u64 + 1).read_to_end(&mut bytes)?;
-    Ok(if read > cap { Read::TooLarge(read as u64) } else { Read::Whole(bytes) })
+    Ok(if read > cap { Blob::TooLarge(read as u64) } else { Blob::Whole(bytes) })
 }
 
 fn write_reports(reports: &[FileReport], args: &CheckArgs) -> io::Result<()> {
