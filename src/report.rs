@@ -172,37 +172,47 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 }
 
 /// Writes `first` then `text`, wrapped at [`WIDTH`], continuation lines indented.
+///
+/// A line break in `text` starts a new line, indented like a continuation,
+/// with the spaces it begins with kept (hints show YAML that way).
 fn write_wrapped(out: &mut dyn Write, first: &str, indent: usize, text: &str) -> io::Result<()> {
-    let text = clean(text);
-    let first_width = visible_len(first);
     let mut line = String::from(first);
-    let mut width = first_width;
-    let mut empty = true;
-    for word in text.split(' ') {
-        let len = word.chars().count();
-        if !empty && width + 1 + len > WIDTH {
+    let mut width = visible_len(first);
+    for (i, paragraph) in text.split('\n').enumerate() {
+        let paragraph = clean(paragraph);
+        let body = paragraph.trim_start_matches(' ');
+        let lead = paragraph.len() - body.len();
+        if i > 0 {
             writeln!(out, "{}", line.trim_end())?;
-            line = " ".repeat(indent);
-            width = indent;
-            empty = true;
+            line = " ".repeat(indent + lead);
+            width = indent + lead;
         }
-        if !empty {
-            line.push(' ');
-            width += 1;
+        let mut empty = true;
+        for word in body.split(' ') {
+            let mut rest: Vec<char> = word.chars().collect();
+            if !empty && width + 1 + rest.len() > WIDTH {
+                writeln!(out, "{}", line.trim_end())?;
+                line = " ".repeat(indent);
+                width = indent;
+                empty = true;
+            }
+            if !empty {
+                line.push(' ');
+                width += 1;
+            }
+            // A word longer than a whole line is cut into pieces.
+            while width + rest.len() > WIDTH {
+                let take = WIDTH.saturating_sub(width).max(1);
+                line.extend(&rest[..take.min(rest.len())]);
+                writeln!(out, "{line}")?;
+                rest.drain(..take.min(rest.len()));
+                line = " ".repeat(indent);
+                width = indent;
+            }
+            line.extend(&rest);
+            width += rest.len();
+            empty = false;
         }
-        // A single word longer than a line is cut into pieces.
-        let mut rest: Vec<char> = word.chars().collect();
-        while width + rest.len() > WIDTH && rest.len() > WIDTH - indent {
-            let take = WIDTH - width;
-            line.extend(&rest[..take]);
-            writeln!(out, "{line}")?;
-            rest.drain(..take);
-            line = " ".repeat(indent);
-            width = indent;
-        }
-        line.extend(&rest);
-        width += rest.len();
-        empty = false;
     }
     writeln!(out, "{}", line.trim_end())
 }

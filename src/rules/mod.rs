@@ -7,6 +7,7 @@
 
 pub mod eval_results;
 pub mod eval_yaml;
+mod fields;
 pub mod portability;
 mod util;
 
