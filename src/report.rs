@@ -65,13 +65,15 @@ impl Totals {
         totals
     }
 
-    /// "2 errors and 1 warning in 3 files".
+    /// "2 errors and 1 warning in 3 files", "no problems in 1 file".
     pub fn describe(&self) -> String {
-        let mut out = count(self.errors, "error");
-        if self.warnings > 0 {
-            out += &format!(" and {}", count(self.warnings, "warning"));
-        }
-        out + &format!(" in {}", count(self.files, "file"))
+        let what = match (self.errors, self.warnings) {
+            (0, 0) => "no problems".to_owned(),
+            (e, 0) => count(e, "error"),
+            (0, w) => count(w, "warning"),
+            (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+        };
+        format!("{what} in {}", count(self.files, "file"))
     }
 }
 

@@ -17,7 +17,8 @@ use crate::finding::{Code, Finding};
 use crate::rules::fields::{Fields, join};
 use crate::yaml::{Document, NodeId, Scalar, quote};
 
-const ENTRY_KEYS: &[&str] = &["dataset", "value", "verifyToken", "date", "source", "notes"];
+const ENTRY_KEYS: &[&str] =
+    &["dataset", "value", "verifyToken", "date", "source", "notes", "evaluation_framework"];
 const DATASET_KEYS: &[&str] = &["id", "task_id", "revision"];
 const SOURCE_KEYS: &[&str] = &["url", "name", "user", "org"];
 
@@ -58,7 +59,8 @@ fn entry<'d>(fields: &mut Fields<'d>, item: NodeId, index: usize) -> Option<Entr
     if !fields.is_map(item) {
         let found = fields.doc.describe(item);
         let message = format!("entry {} must be a mapping, found {found}", index + 1);
-        fields.at(item, &path, Finding::new(Code::WrongType, message).hint(SHAPE));
+        let hint = format!("an entry looks like this:\n{SHAPE}");
+        fields.at(item, &path, Finding::new(Code::WrongType, message).hint(hint));
         return None;
     }
 
@@ -75,6 +77,10 @@ fn entry<'d>(fields: &mut Fields<'d>, item: NodeId, index: usize) -> Option<Entr
     }
     if let Some(source) = fields.optional(item, "source", &path) {
         source_fields(fields, source, &join(&path, "source"));
+    }
+    // The Hub's documentation shows this optional key in its full example.
+    if let Some(framework) = fields.optional(item, "evaluation_framework", &path) {
+        fields.string(framework, &join(&path, "evaluation_framework"), true);
     }
     let notes = fields.optional(item, "notes", &path);
     let notes = notes.and_then(|n| fields.string(n, &join(&path, "notes"), false));

@@ -99,7 +99,11 @@ impl<'d> Fields<'d> {
                 let message =
                     format!("`{}` must be a string, found {}", shown(path), doc.describe(id));
                 let mut finding = Finding::new(Code::WrongType, message);
-                if let Some(text) = doc.text(id) {
+                let is_value = matches!(
+                    doc.scalar(id),
+                    Some(Scalar::Bool(_) | Scalar::Int(_) | Scalar::Float(_))
+                );
+                if let Some(text) = doc.text(id).filter(|_| is_value) {
                     finding = finding.hint(format!("quote it: `\"{text}\"`"));
                 }
                 self.at(id, path, finding);

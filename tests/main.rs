@@ -1,0 +1,5 @@
+//! The integration tests: one binary, running the real `evalgate` (and, for
+//! the hook, the real `git`).
+
+mod common;
+mod fixtures;
