@@ -174,6 +174,32 @@ impl Document {
         self.as_map(map)?.iter().find(|(k, _)| self.text(*k) == Some(key)).map(|(k, v)| (*k, *v))
     }
 
+    /// The node as JSON: what a JSON Schema validator sees of the file.
+    ///
+    /// Scalars resolve by the core schema; NaN and infinities, which JSON
+    /// cannot hold, become `null`; non-string keys become their text.
+    pub fn to_json(&self, id: NodeId) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.node(id).content {
+            Content::Seq(items) => Value::Array(items.iter().map(|&i| self.to_json(i)).collect()),
+            Content::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|&(k, v)| (self.text(k).unwrap_or_default().to_owned(), self.to_json(v)))
+                    .collect(),
+            ),
+            _ => match self.scalar(id) {
+                Some(Scalar::Bool(b)) => Value::Bool(b),
+                Some(Scalar::Int(i)) => i64::try_from(i).map_or(Value::Null, Value::from),
+                Some(Scalar::Float(f)) => {
+                    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+                }
+                Some(Scalar::Str(s)) => Value::String(s.to_owned()),
+                _ => Value::Null,
+            },
+        }
+    }
+
     /// A short name for what a node is, for messages: "a string", "a list".
     pub fn describe(&self, id: NodeId) -> String {
         match &self.node(id).content {

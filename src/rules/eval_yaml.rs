@@ -20,7 +20,6 @@ use crate::rules::util::{one_of, suggest};
 use crate::yaml::{Document, NodeId, Scalar, quote};
 
 const TOP_KEYS: &[&str] = &["name", "description", "evaluation_framework", "tasks"];
-const TASK_KEYS: &[&str] = &["id", "config", "split"];
 const INSPECT_TASK_KEYS: &[&str] = &[
     "id",
     "config",
@@ -34,7 +33,7 @@ const INSPECT_TASK_KEYS: &[&str] = &[
 ];
 const FIELD_SPEC_KEYS: &[&str] =
     &["input", "target", "choices", "input_image", "id", "metadata", "sandbox", "files", "setup"];
-const SOLVERS: &[&str] = &[
+pub const SOLVERS: &[&str] = &[
     "prompt_template",
     "system_message",
     "user_message",
@@ -44,7 +43,7 @@ const SOLVERS: &[&str] = &[
     "self_critique",
     "multiple_choice",
 ];
-const SCORERS: &[&str] = &[
+pub const SCORERS: &[&str] = &[
     "includes",
     "match",
     "pattern",

@@ -68,7 +68,7 @@ pub fn hub_ignores(path: &str) -> Option<Finding> {
         Some((stem, "yml")) if !stem.contains('/') => format!("rename it to `{stem}.yaml`"),
         _ => "move it directly into `.eval_results/` with a name ending in `.yaml`".to_owned(),
     };
-    Some(Finding::new(Code::IgnoredPath, why).hint(hint).at(Span::point(1, 1)))
+    Some(Finding::new(Code::IgnoredPath, why).hint(hint))
 }
 
 /// What the checks may assume about the server and the file.
