@@ -112,15 +112,15 @@ pub fn finding_text(
     let pad = " ".repeat(gutter);
     writeln!(out, "{pad}--> {place}")?;
 
-    if let (Some(span), Some(source)) = (finding.span, report.source.as_deref()) {
-        if let Some(line) = source.lines().nth(span.line - 1) {
-            let (text, caret_at, caret_len) = window(line, span, WIDTH - gutter - 3);
-            let carets = "^".repeat(caret_len);
-            let carets = paint(&carets, severity_color(finding.severity), style);
-            writeln!(out, "{pad} |")?;
-            writeln!(out, "{} | {text}", span.line)?;
-            writeln!(out, "{pad} | {}{carets}", " ".repeat(caret_at))?;
-        }
+    if let (Some(span), Some(source)) = (finding.span, report.source.as_deref())
+        && let Some(line) = source.lines().nth(span.line - 1)
+    {
+        let (text, caret_at, caret_len) = window(line, span, WIDTH - gutter - 3);
+        let carets = "^".repeat(caret_len);
+        let carets = paint(&carets, severity_color(finding.severity), style);
+        writeln!(out, "{pad} |")?;
+        writeln!(out, "{} | {text}", span.line)?;
+        writeln!(out, "{pad} | {}{carets}", " ".repeat(caret_at))?;
     }
     if let Some(hint) = &finding.hint {
         if finding.span.is_some() && report.source.is_some() {

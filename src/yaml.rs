@@ -253,10 +253,10 @@ pub fn resolve_plain(text: &str) -> Scalar<'_> {
     if let Some(int) = parse_core_int(text) {
         return Scalar::Int(int);
     }
-    if is_core_float(text) {
-        if let Ok(float) = text.parse::<f64>() {
-            return Scalar::Float(float);
-        }
+    if is_core_float(text)
+        && let Ok(float) = text.parse::<f64>()
+    {
+        return Scalar::Float(float);
     }
     Scalar::Str(text)
 }

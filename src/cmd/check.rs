@@ -14,8 +14,8 @@ use crate::cli::{CheckArgs, Color, Format};
 use crate::cmd::{EXIT_COULD_NOT_CHECK, EXIT_FOUND, EXIT_OK};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut settings = Settings::default();
-    settings.limits = evalgate::yaml::Limits::from_cap(args.max_file_size);
+    let limits = evalgate::yaml::Limits::from_cap(args.max_file_size);
+    let settings = Settings { limits, ..Settings::default() };
     let forced = args.kind.map(Kind::from);
 
     let mut reports = Vec::new();

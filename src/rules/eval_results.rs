@@ -114,16 +114,12 @@ fn dataset_fields<'d>(
     let task = task.and_then(|t| fields.string(t, &join(path, "task_id"), true));
     if let Some(revision) = fields.optional(dataset, "revision", path) {
         let full = join(path, "revision");
-        if let Some(text) = fields.string(revision, &full, true) {
-            if !is_commit_id(text) {
-                let message = format!("`dataset.revision` {} is not a full commit id", quote(text));
-                let hint = "use the 40-character commit id of the benchmark dataset, so the result names exactly what it ran on";
-                fields.at(
-                    revision,
-                    &full,
-                    Finding::new(Code::RevisionNotCommit, message).hint(hint),
-                );
-            }
+        if let Some(text) = fields.string(revision, &full, true)
+            && !is_commit_id(text)
+        {
+            let message = format!("`dataset.revision` {} is not a full commit id", quote(text));
+            let hint = "use the 40-character commit id of the benchmark dataset, so the result names exactly what it ran on";
+            fields.at(revision, &full, Finding::new(Code::RevisionNotCommit, message).hint(hint));
         }
     }
     fields.unknown_keys(dataset, path, DATASET_KEYS, Code::UnknownField, explain_dataset_key);
@@ -227,13 +223,13 @@ fn number_hint(text: &str) -> Option<String> {
     if plain != trimmed && is_number(&plain) {
         return Some(format!("write the number without `_`: `value: {plain}`"));
     }
-    if let Some((number, _)) = trimmed.split_once('±').or_else(|| trimmed.split_once("+/-")) {
-        if is_number(number.trim()) {
-            return Some(format!(
-                "write only the number, `value: {}`, and put the uncertainty in `notes`",
-                number.trim()
-            ));
-        }
+    if let Some((number, _)) = trimmed.split_once('±').or_else(|| trimmed.split_once("+/-"))
+        && is_number(number.trim())
+    {
+        return Some(format!(
+            "write only the number, `value: {}`, and put the uncertainty in `notes`",
+            number.trim()
+        ));
     }
     match trimmed {
         "true" | "false" | "True" | "False" | "yes" | "no" => {
@@ -330,16 +326,14 @@ fn source_fields(fields: &mut Fields<'_>, source: NodeId, path: &str) {
     let hint = "add the link to the evidence: `url: https://...`";
     if let Some(url) = fields.required(source, "url", path, hint) {
         let full = join(path, "url");
-        if let Some(text) = fields.string(url, &full, true) {
-            if let Some(problem) = url_problem(text) {
-                let message = format!(
-                    "`source.url` {} is not an absolute http(s) URL: {problem}",
-                    quote(text)
-                );
-                let hint =
-                    "write the full address, e.g. `https://huggingface.co/datasets/<org>/<logs>`";
-                fields.at(url, &full, Finding::new(Code::InvalidUrl, message).hint(hint));
-            }
+        if let Some(text) = fields.string(url, &full, true)
+            && let Some(problem) = url_problem(text)
+        {
+            let message =
+                format!("`source.url` {} is not an absolute http(s) URL: {problem}", quote(text));
+            let hint =
+                "write the full address, e.g. `https://huggingface.co/datasets/<org>/<logs>`";
+            fields.at(url, &full, Finding::new(Code::InvalidUrl, message).hint(hint));
         }
     }
     for key in ["name", "user", "org"] {

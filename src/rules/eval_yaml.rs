@@ -215,16 +215,12 @@ fn inspect_task(fields: &mut Fields<'_>, task: NodeId, path: &str) {
     if let Some(reducer) = fields.optional(task, "epoch_reducer", path) {
         epoch_reducer(fields, reducer, &join(path, "epoch_reducer"));
     }
-    if let Some(shuffle) = fields.optional(task, "shuffle_choices", path) {
-        if !matches!(fields.scalar(shuffle), Some(Scalar::Bool(_))) {
-            let found = fields.doc.describe(shuffle);
-            let message = format!("`shuffle_choices` must be `true` or `false`, found {found}");
-            fields.at(
-                shuffle,
-                &join(path, "shuffle_choices"),
-                Finding::new(Code::WrongType, message),
-            );
-        }
+    if let Some(shuffle) = fields.optional(task, "shuffle_choices", path)
+        && !matches!(fields.scalar(shuffle), Some(Scalar::Bool(_)))
+    {
+        let found = fields.doc.describe(shuffle);
+        let message = format!("`shuffle_choices` must be `true` or `false`, found {found}");
+        fields.at(shuffle, &join(path, "shuffle_choices"), Finding::new(Code::WrongType, message));
     }
     legacy_and_unknown_keys(fields, task, path);
 }
@@ -325,16 +321,16 @@ fn components(fields: &mut Fields<'_>, list: NodeId, path: &str, known: &[&str],
         let hint = format!("add `name:`, one of {}", one_of(known));
         if let Some(name) = fields.required(item, "name", &item_path, &hint) {
             let name_path = join(&item_path, "name");
-            if let Some(text) = fields.string(name, &name_path, true) {
-                if !known.contains(&text) {
-                    let kind = if code == Code::UnknownSolver { "solver" } else { "scorer" };
-                    let message = format!("Inspect AI has no {kind} named {}", quote(text));
-                    let hint = match suggest(text, known) {
-                        Some(hit) => format!("did you mean `{hit}`?"),
-                        None => format!("use one of {}", one_of(known)),
-                    };
-                    fields.at(name, &name_path, Finding::new(code, message).hint(hint));
-                }
+            if let Some(text) = fields.string(name, &name_path, true)
+                && !known.contains(&text)
+            {
+                let kind = if code == Code::UnknownSolver { "solver" } else { "scorer" };
+                let message = format!("Inspect AI has no {kind} named {}", quote(text));
+                let hint = match suggest(text, known) {
+                    Some(hit) => format!("did you mean `{hit}`?"),
+                    None => format!("use one of {}", one_of(known)),
+                };
+                fields.at(name, &name_path, Finding::new(code, message).hint(hint));
             }
         }
         if let Some((_, args)) = doc.get(item, "args") {

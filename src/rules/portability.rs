@@ -23,10 +23,10 @@ pub fn check(doc: &Document, findings: &mut Vec<Finding>) {
             Content::Seq(items) => stack.extend(items.iter().rev()),
             Content::Map(entries) => stack.extend(entries.iter().rev().map(|(_, v)| *v)),
             Content::Scalar { text, style: Style::Plain } => {
-                if doc.raw(id).core_tag.is_none() {
-                    if let Some(reading) = yaml11_reading(text) {
-                        lints.push(lint(doc, id, text, reading));
-                    }
+                if doc.raw(id).core_tag.is_none()
+                    && let Some(reading) = yaml11_reading(text)
+                {
+                    lints.push(lint(doc, id, text, reading));
                 }
             }
             _ => {}
