@@ -37,18 +37,18 @@ fn results_file(bytes: usize) -> String {
 fn typical_1kib_results(bencher: divan::Bencher) {
     let text = results_file(1024);
     let settings = Settings::default();
-    bencher.counter(divan::counter::BytesCount::new(text.len())).bench(|| {
-        rules::check(Kind::EvalResults, divan::black_box(text.as_bytes()), &settings)
-    });
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| rules::check(Kind::EvalResults, divan::black_box(text.as_bytes()), &settings));
 }
 
 #[divan::bench]
 fn large_1mib_results(bencher: divan::Bencher) {
     let text = results_file(1 << 20);
     let settings = Settings::default();
-    bencher.counter(divan::counter::BytesCount::new(text.len())).bench(|| {
-        rules::check(Kind::EvalResults, divan::black_box(text.as_bytes()), &settings)
-    });
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| rules::check(Kind::EvalResults, divan::black_box(text.as_bytes()), &settings));
 }
 
 #[divan::bench]

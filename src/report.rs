@@ -157,6 +157,13 @@ pub fn json_lines(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes "evalgate: error: " and a chain of causes, on one line.
+///
+/// Nothing is left to report when this fails, so a write error is ignored.
+pub fn error_line(out: &mut dyn Write, causes: &[String]) {
+    let _ = writeln!(out, "evalgate: error: {}", clean(&causes.join(": ")));
+}
+
 /// Text safe to show: control characters become `\u{..}` escapes and tabs spaces.
 pub fn clean(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c.is_control()) {

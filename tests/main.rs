@@ -1,6 +1,7 @@
 //! The integration tests: one binary, running the real `evalgate` (and, for
 //! the hook, the real `git`).
 
+mod check_cli;
 mod common;
 mod fixtures;
 mod schema;

@@ -66,10 +66,14 @@ fn targets(path: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>> {
         };
         return vec![Ok(Target { read_from: None, shown: "<stdin>".into(), kind, ignored: None })];
     }
-    if path.is_dir() {
-        return repo_targets(path, forced);
-    }
     let shown = path.display().to_string();
+    match fs::metadata(path) {
+        Err(error) => {
+            return vec![Err(anyhow::Error::new(error).context(format!("cannot read `{shown}`")))];
+        }
+        Ok(meta) if meta.is_dir() => return repo_targets(path, forced),
+        Ok(_) => {}
+    }
     let in_results = path.parent().and_then(Path::file_name) == Some(".eval_results".as_ref());
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let kind = forced.or(if name == "eval.yaml" {

@@ -21,9 +21,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Prints an error once, as a one-line chain of causes.
+/// Prints an error once on stderr, as a one-line chain of causes.
 pub fn print_error(error: &anyhow::Error) {
     let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-    let line = evalgate::report::clean(&chain.join(": ")).into_owned();
-    eprintln!("evalgate: error: {line}");
+    evalgate::report::error_line(&mut std::io::stderr().lock(), &chain);
 }
