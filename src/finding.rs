@@ -114,6 +114,16 @@ codes! {
     UnknownScorer "unknown-scorer" Error "a scorer that Inspect AI does not know",
     InvalidEpochs "invalid-epochs" Error "`epochs` is not an integer of at least 1",
     InvalidEpochReducer "invalid-epoch-reducer" Error "`epoch_reducer` is not one Inspect AI accepts",
+    // Signed results (`verifyToken`), when the server checks them.
+    TokenMalformed "token-malformed" Error "`verifyToken` is not a compact JWS with evalgate's claims",
+    TokenAlgorithm "token-algorithm" Error "`verifyToken` is not signed with EdDSA",
+    TokenSignature "token-signature" Error "`verifyToken`'s signature does not verify with a configured key",
+    TokenClaims "token-claims" Error "`verifyToken` was signed for another result",
+    TokenExpired "token-expired" Error "`verifyToken` has expired",
+    // The server's configuration file.
+    ConfigSyntax "config-syntax" Error "the configuration is not valid TOML",
+    ConfigUnknownKey "config-unknown-key" Error "a configuration key that evalgate does not know",
+    ConfigInvalidValue "config-invalid-value" Error "a configuration value has the wrong type or is out of range",
 }
 
 impl fmt::Display for Code {

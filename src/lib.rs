@@ -4,7 +4,9 @@
 //! The library is what the `evalgate` binary is made of: [`rules::check`]
 //! turns a file's bytes into [`finding::Finding`]s, [`report`] shows them.
 
+pub mod config;
 pub mod finding;
 pub mod report;
 pub mod rules;
+pub mod token;
 pub mod yaml;

@@ -95,9 +95,52 @@ fn every_fixture_gives_exactly_its_expected_output() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
+/// `evalgate config check` on every file in `fixtures/config/`; returns the
+/// codes the outputs name.
+fn config_cases() -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    let mut mismatches = Vec::new();
+    for path in files(&root().join("fixtures/config"), "toml") {
+        let output = run(&["config", "check", &relative(&path)]);
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}: {stdout}", path.display());
+        let expected_path = path.with_extension("out");
+        if blessing() {
+            fs::write(&expected_path, &stdout).unwrap();
+        } else if fs::read_to_string(&expected_path).unwrap_or_default() != stdout {
+            let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+            mismatches.push(format!(
+                "--- {}\n{}",
+                expected_path.display(),
+                line_diff(&expected, &stdout)
+            ));
+        }
+        for line in stdout.lines() {
+            if let Some(code) = line.strip_prefix("error[").and_then(|l| l.split_once(']')) {
+                codes.insert(code.0.to_owned());
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    codes
+}
+
+#[test]
+fn every_config_fixture_gives_exactly_its_expected_output() {
+    assert!(!config_cases().is_empty());
+}
+
+#[test]
+fn the_example_configuration_is_valid() {
+    let output = run(&["config", "check", "docs/config.example.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    let printed = run(&["config", "example"]);
+    assert_eq!(printed.stdout, fs::read(root().join("docs/config.example.toml")).unwrap());
+}
+
 #[test]
 fn valid_cases_pass_and_every_code_has_a_case() {
-    let mut seen = BTreeSet::new();
+    let mut seen = config_cases();
     for case in cases() {
         let (json, code) = check(&case, "json");
         let name = Path::new(&case.input).file_name().unwrap().to_string_lossy().into_owned();

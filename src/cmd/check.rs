@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use evalgate::config::Config;
 use evalgate::finding::Finding;
 use evalgate::report::{self, FileReport, Style, Totals};
 use evalgate::rules::{self, Kind, Settings};
@@ -14,15 +15,35 @@ use crate::cli::{CheckArgs, Color, Format};
 use crate::cmd::{EXIT_COULD_NOT_CHECK, EXIT_FOUND, EXIT_OK};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let limits = evalgate::yaml::Limits::from_cap(args.max_file_size);
-    let settings = Settings { limits, ..Settings::default() };
+    let config = local_config(args.config.as_deref())?;
+    let mut settings = config.settings();
+    if let Some(cap) = args.max_file_size {
+        settings.limits = evalgate::yaml::Limits::from_cap(cap);
+    }
+    check_paths(&args, &settings)
+}
+
+/// The configuration for local checks: `--config`, else `$EVALGATE_CONFIG`.
+///
+/// The server's own files are not read: a local check should not depend on
+/// the machine it runs on.
+pub fn local_config(explicit: Option<&Path>) -> anyhow::Result<Config> {
+    let env = std::env::var_os("EVALGATE_CONFIG").filter(|p| !p.is_empty()).map(PathBuf::from);
+    match explicit.map(Path::to_owned).or(env) {
+        Some(path) => crate::cmd::config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Checks the paths `args` names with `settings`, and reports.
+pub fn check_paths(args: &CheckArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let forced = args.kind.map(Kind::from);
 
     let mut reports = Vec::new();
     let mut failed = false;
     for path in &args.paths {
         for target in targets(path, forced) {
-            match target.and_then(|t| check_target(&t, &settings)) {
+            match target.and_then(|t| check_target(&t, settings)) {
                 Ok(report) => reports.push(report),
                 Err(error) => {
                     crate::cmd::print_error(&error);
@@ -32,7 +53,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    write_reports(&reports, &args)?;
+    write_reports(&reports, args)?;
     let totals = Totals::of(&reports);
     let denied = args.deny.is_some() && totals.warnings > 0;
     Ok(ExitCode::from(if failed {
@@ -140,6 +161,7 @@ fn check_target(target: &Target, settings: &Settings) -> anyhow::Result<FileRepo
     let mut report = FileReport { path: target.shown.clone(), ..FileReport::default() };
     if let Some(ignored) = &target.ignored {
         report.findings.push(ignored.clone());
+        settings.adjust(&mut report.findings);
         return Ok(report);
     }
     let cap = settings.limits.max_bytes;
@@ -153,7 +175,9 @@ fn check_target(target: &Target, settings: &Settings) -> anyhow::Result<FileRepo
         Blob::TooLarge(read) => {
             let size = target.read_from.as_ref().and_then(|p| fs::metadata(p).ok());
             let size = size.map_or(read, |meta| meta.len());
-            rules::Checked { source: None, findings: vec![rules::too_large(size, cap)] }
+            let mut findings = vec![rules::too_large(size, cap)];
+            settings.adjust(&mut findings);
+            rules::Checked { source: None, findings }
         }
     };
     report.source = checked.source;

@@ -1,7 +1,9 @@
 //! One file per subcommand; each has one entry function.
 
 mod check;
+mod config;
 mod schema;
+mod token;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check(args) => check::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Config(command) => config::run(command),
+        Command::Token(command) => token::run(command),
     }
 }
 

@@ -9,8 +9,12 @@ pub mod eval_results;
 pub mod eval_yaml;
 mod fields;
 pub mod portability;
+pub mod tokens;
 mod util;
 
+use std::collections::BTreeMap;
+
+use crate::config::Level;
 use crate::finding::{Code, Finding, Span};
 use crate::yaml::{self, Limits};
 
@@ -77,11 +81,30 @@ pub struct Settings {
     pub limits: Limits,
     /// Known `evaluation_framework` values.
     pub frameworks: Vec<String>,
+    /// Severities the configuration changes; `off` drops a finding.
+    pub severity: BTreeMap<Code, Level>,
+    /// How `verifyToken`s are checked.
+    pub tokens: tokens::TokenSettings,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { limits: Limits::default(), frameworks: eval_yaml::shipped_frameworks() }
+        Settings {
+            limits: Limits::default(),
+            frameworks: eval_yaml::shipped_frameworks(),
+            severity: BTreeMap::new(),
+            tokens: tokens::TokenSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Gives findings the severity the configuration sets for their code.
+    ///
+    /// [`check`] does this itself; findings made elsewhere (a path the Hub
+    /// ignores, a symlink, a blob over the cap) go through here too.
+    pub fn adjust(&self, findings: &mut Vec<Finding>) {
+        crate::config::apply_severity(&self.severity, findings);
     }
 }
 
@@ -95,6 +118,12 @@ pub struct Checked {
 
 /// Checks one file's bytes as `kind`.
 pub fn check(kind: Kind, bytes: &[u8], settings: &Settings) -> Checked {
+    let mut checked = check_unadjusted(kind, bytes, settings);
+    settings.adjust(&mut checked.findings);
+    checked
+}
+
+fn check_unadjusted(kind: Kind, bytes: &[u8], settings: &Settings) -> Checked {
     if bytes.len() > settings.limits.max_bytes {
         let finding = too_large(bytes.len() as u64, settings.limits.max_bytes);
         return Checked { source: None, findings: vec![finding] };
@@ -126,7 +155,11 @@ pub fn check(kind: Kind, bytes: &[u8], settings: &Settings) -> Checked {
     findings.extend(yaml_findings);
     if let Some(doc) = doc {
         let mut rule_findings = match kind {
-            Kind::EvalResults => eval_results::check(&doc),
+            Kind::EvalResults => {
+                let mut findings = eval_results::check(&doc);
+                tokens::check(&doc, &settings.tokens, &mut findings);
+                findings
+            }
             Kind::EvalYaml => eval_yaml::check(&doc, settings),
         };
         portability::check(&doc, &mut rule_findings);
