@@ -85,7 +85,8 @@ fn targets(path: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>> {
              `.eval_results/`, or pass `--as eval-results|eval-yaml`"
         ))];
     };
-    let ignored = if in_results { rules::hub_ignores(&format!(".eval_results/{name}")) } else { None };
+    let ignored =
+        if in_results { rules::hub_ignores(&format!(".eval_results/{name}")) } else { None };
     vec![Ok(Target { read_from: Some(path.to_owned()), shown, kind, ignored })]
 }
 

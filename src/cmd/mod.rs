@@ -1,6 +1,9 @@
 //! One file per subcommand; each has one entry function.
 
 mod check;
+mod demo;
+mod install;
+mod pre_receive;
 mod schema;
 
 use std::process::ExitCode;
@@ -18,12 +21,21 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check(args) => check::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::PreReceive(args) => Ok(pre_receive::run(args)),
+        Command::Install(args) => install::install(args),
+        Command::Uninstall(args) => install::uninstall(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 
 /// Prints an error once, as a one-line chain of causes.
 pub fn print_error(error: &anyhow::Error) {
-    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-    let line = evalgate::report::clean(&chain.join(": ")).into_owned();
+    let line = evalgate::report::clean(&chain(error)).into_owned();
     eprintln!("evalgate: error: {line}");
+}
+
+/// An error and its causes on one line: "could not x: because y".
+pub fn chain(error: &anyhow::Error) -> String {
+    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+    chain.join(": ")
 }
