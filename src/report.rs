@@ -402,7 +402,8 @@ fn hook_findings(out: &mut dyn Write, reports: &[FileReport], max: usize) -> io:
         }
     }
     if hidden > 0 {
-        writeln!(out, "... and {} more not shown", count(hidden, "finding"))?;
+        let noun = if hidden == 1 { "finding" } else { "findings" };
+        writeln!(out, "... and {hidden} more {noun} not shown")?;
         writeln!(out)?;
     }
     Ok(())

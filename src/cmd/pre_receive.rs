@@ -20,8 +20,8 @@ pub fn run(args: PreReceiveArgs) -> ExitCode {
         max_findings: args.hook.max_findings,
         quiet: env.has_push_option("evalgate.quiet"),
     };
-    let mut settings = Settings::default();
-    settings.limits = Limits::from_cap(args.hook.max_file_size);
+    let settings =
+        Settings { limits: Limits::from_cap(args.hook.max_file_size), ..Settings::default() };
     let options = Options { settings, every_commit: args.hook.every_commit };
 
     // The verdict stands even if the pusher cannot be told: a failed write
