@@ -335,7 +335,11 @@ pub fn hook_verdict(
         write_wrapped(&mut text, "evalgate: ", 10, &line)?;
     }
 
-    let totals = Totals::of(&verdict.reports);
+    // A path checked in several versions (several commits) is one file.
+    let mut paths: Vec<&str> = verdict.reports.iter().map(|r| r.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let totals = Totals { files: paths.len(), ..Totals::of(&verdict.reports) };
     let refs = count(verdict.checked_refs.len(), "ref");
     if verdict.rejects() {
         let names = verdict.rejected_refs().iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();

@@ -556,3 +556,38 @@ fn the_demo_runs_and_succeeds() {
     assert!(stdout.contains("! [remote rejected] main -> main (pre-receive hook declined)"));
     assert!(stdout.contains("both pushes behaved as expected"), "{stdout}");
 }
+
+#[test]
+fn a_blob_in_several_refs_is_reported_once_naming_each_ref() {
+    let world = World::new();
+    let server = world.server("server.git", &[]);
+    let client = world.clone(&server, "client");
+    client.commit(&[(".eval_results/a.yaml", VALID)], "base");
+    client.push(&["origin", "main"]).assert_accepted();
+    client.git(&["checkout", "--quiet", "-b", "x"]);
+    client.commit(&[(".eval_results/bad.yaml", BROKEN)], "x");
+    client.git(&["checkout", "--quiet", "-b", "y", "main"]);
+    client.commit(&[(".eval_results/bad.yaml", BROKEN), ("other.txt", "y\n")], "y");
+
+    let push = client.push(&["origin", "x", "y"]);
+
+    push.assert_rejected()
+        .shows("problems in `refs/heads/x`, `refs/heads/y`")
+        .shows("--> .eval_results/bad.yaml:4:10 (refs/heads/x, refs/heads/y)")
+        .shows("1 error in 1 file, 2 refs checked");
+    assert_eq!(push.remote().matches("error[yaml-syntax]").count(), 1);
+}
+
+#[test]
+fn the_quiet_push_option_silences_a_clean_push() {
+    let world = World::new();
+    let server = world.server("server.git", &[]);
+    world.git(&server, &["config", "receive.advertisePushOptions", "true"]);
+    let client = world.clone(&server, "client");
+    client.commit(&[(".eval_results/a.yaml", VALID)], "good");
+
+    let push = client.push(&["-o", "evalgate.quiet", "origin", "main"]);
+
+    push.assert_accepted();
+    assert_eq!(push.remote(), "\n", "{}", push.stderr);
+}
