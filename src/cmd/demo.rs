@@ -1,6 +1,7 @@
 //! `evalgate demo`: a good push and a bad push into a throwaway server.
 
 use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -32,33 +33,30 @@ const INVALID: &str = "\
 
 pub fn run(_args: DemoArgs) -> anyhow::Result<ExitCode> {
     let temp = tempfile::Builder::new().prefix("evalgate-demo-").tempdir()?;
+    let out = &mut io::stdout().lock();
     let demo = Demo::new(temp.path())?;
-    println!("evalgate demo: a throwaway server in {}\n", temp.path().display());
+    writeln!(out, "evalgate demo: a throwaway server in {}\n", temp.path().display())?;
 
-    demo.git(temp.path(), &["init", "--bare", "--quiet", "server.git"])?;
-    println!("$ evalgate install server.git");
+    demo.git(out, temp.path(), &["init", "--bare", "--quiet", "server.git"])?;
+    writeln!(out, "$ evalgate install server.git")?;
     let shim = install::shim(&crate::cmd::install::this_program()?, &[])?;
     let (path, _) = install::install(&demo.server, Layout::Git, &shim, false)?;
-    println!("installed {}\n", path.display());
-    demo.git(temp.path(), &["clone", "--quiet", "server.git", "work"])?;
-    println!("$ cd work\n");
+    writeln!(out, "installed {}\n", path.display())?;
+    demo.git(out, temp.path(), &["clone", "--quiet", "server.git", "work"])?;
+    writeln!(out, "$ cd work\n")?;
 
-    println!("# A valid results file is accepted.");
-    let accepted = demo.push_file("hle.yaml", VALID, "Add HLE results")?;
-    println!("# An invalid one (`value` twice) is rejected, and the server keeps what it had.");
-    let rejected = !demo.push_file("broken.yaml", INVALID, "Add broken results")?;
+    writeln!(out, "# A valid results file is accepted.")?;
+    let accepted = demo.push_file(out, "hle.yaml", VALID, "Add HLE results")?;
+    writeln!(out, "# An invalid one (`value` twice) is rejected; the server keeps what it had.")?;
+    let rejected = !demo.push_file(out, "broken.yaml", INVALID, "Add broken results")?;
 
     // The temporary folder goes when `temp` drops; say so before it does.
-    let verdict = if accepted && rejected {
-        println!(
-            "evalgate demo: both pushes behaved as expected; removed {}",
-            temp.path().display()
-        );
-        EXIT_OK
+    let (verdict, text) = if accepted && rejected {
+        (EXIT_OK, format!("both pushes behaved as expected; removed {}", temp.path().display()))
     } else {
-        println!("evalgate demo: the pushes did not behave as expected (see above)");
-        EXIT_FOUND
+        (EXIT_FOUND, "the pushes did not behave as expected (see above)".to_owned())
     };
+    writeln!(out, "evalgate demo: {text}")?;
     Ok(ExitCode::from(verdict))
 }
 
@@ -77,23 +75,28 @@ impl Demo {
     }
 
     /// Commits `text` as `.eval_results/<name>` and pushes; whether git accepted.
-    fn push_file(&self, name: &str, text: &str, message: &str) -> anyhow::Result<bool> {
-        let path = self.work.join(".eval_results").join(name);
-        fs::create_dir_all(self.work.join(".eval_results"))?;
-        fs::write(&path, text)?;
-        println!("$ cat .eval_results/{name}");
-        print!("{text}");
+    fn push_file(
+        &self,
+        out: &mut dyn Write,
+        name: &str,
+        text: &str,
+        message: &str,
+    ) -> anyhow::Result<bool> {
         let rel = format!(".eval_results/{name}");
-        self.git(&self.work, &["add", &rel])?;
-        self.git(&self.work, &["commit", "--quiet", "-m", message])?;
-        let pushed = self.shown(&self.work, &["push", "origin", "main"])?;
-        println!();
+        fs::create_dir_all(self.work.join(".eval_results"))?;
+        fs::write(self.work.join(&rel), text)?;
+        writeln!(out, "$ cat {rel}")?;
+        write!(out, "{text}")?;
+        self.git(out, &self.work, &["add", &rel])?;
+        self.git(out, &self.work, &["commit", "--quiet", "-m", message])?;
+        let pushed = self.shown(out, &self.work, &["push", "origin", "main"])?;
+        writeln!(out)?;
         Ok(pushed)
     }
 
     /// Runs git, showing the command; an error if it fails.
-    fn git(&self, dir: &Path, args: &[&str]) -> anyhow::Result<()> {
-        println!("$ git {}", shell_words(args));
+    fn git(&self, out: &mut dyn Write, dir: &Path, args: &[&str]) -> anyhow::Result<()> {
+        writeln!(out, "$ git {}", shell_words(args))?;
         let output = self.command(dir, args).output().context("could not run `git`")?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
@@ -103,12 +106,13 @@ impl Demo {
     }
 
     /// Runs git, showing the command and what it printed; whether it succeeded.
-    fn shown(&self, dir: &Path, args: &[&str]) -> anyhow::Result<bool> {
-        println!("$ git {}", shell_words(args));
+    fn shown(&self, out: &mut dyn Write, dir: &Path, args: &[&str]) -> anyhow::Result<bool> {
+        writeln!(out, "$ git {}", shell_words(args))?;
         let output = self.command(dir, args).output().context("could not run `git`")?;
         let text = String::from_utf8_lossy(&output.stderr);
         for line in text.lines() {
-            println!("{}", evalgate::report::clean(line.trim_end()));
+            // git pads `remote:` lines with spaces when not on a terminal.
+            writeln!(out, "{}", evalgate::report::clean(line.trim_end()))?;
         }
         Ok(output.status.success())
     }

@@ -1,6 +1,7 @@
 //! `evalgate install` and `evalgate uninstall`: put the hook in place, or
 //! take evalgate's away.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,13 +16,14 @@ pub fn install(args: InstallArgs) -> anyhow::Result<ExitCode> {
     let shim = install::shim(&program, &args.hook.to_args())?;
     let layout = Layout::from(args.layout);
 
+    let mut out = std::io::stdout().lock();
     let mut failed = false;
     for repo in &args.repos {
         match install::install(repo, layout, &shim, args.force) {
-            Ok((path, Installed::Written)) => println!("installed {}", path.display()),
-            Ok((path, Installed::Updated)) => println!("updated {}", path.display()),
+            Ok((path, Installed::Written)) => writeln!(out, "installed {}", path.display())?,
+            Ok((path, Installed::Updated)) => writeln!(out, "updated {}", path.display())?,
             Ok((path, Installed::Unchanged)) => {
-                println!("already installed, nothing to do: {}", path.display());
+                writeln!(out, "already installed, nothing to do: {}", path.display())?;
             }
             Err(error) => {
                 print_error(&error.into());
@@ -34,12 +36,13 @@ pub fn install(args: InstallArgs) -> anyhow::Result<ExitCode> {
 
 pub fn uninstall(args: UninstallArgs) -> anyhow::Result<ExitCode> {
     let layout = Layout::from(args.layout);
+    let mut out = std::io::stdout().lock();
     let mut failed = false;
     for repo in &args.repos {
         match install::uninstall(repo, layout) {
-            Ok((path, Removed::Removed)) => println!("removed {}", path.display()),
+            Ok((path, Removed::Removed)) => writeln!(out, "removed {}", path.display())?,
             Ok((path, Removed::NotInstalled)) => {
-                println!("not installed, nothing to do: {}", path.display());
+                writeln!(out, "not installed, nothing to do: {}", path.display())?;
             }
             Err(error) => {
                 print_error(&error.into());

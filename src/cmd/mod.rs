@@ -30,12 +30,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 
 /// Prints an error once, as a one-line chain of causes.
 pub fn print_error(error: &anyhow::Error) {
-    let line = evalgate::report::clean(&chain(error)).into_owned();
-    eprintln!("evalgate: error: {line}");
-}
-
-/// An error and its causes on one line: "could not x: because y".
-pub fn chain(error: &anyhow::Error) -> String {
     let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-    chain.join(": ")
+    let line = evalgate::report::clean(&chain.join(": ")).into_owned();
+    eprintln!("evalgate: error: {line}");
 }

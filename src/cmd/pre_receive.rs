@@ -34,7 +34,8 @@ pub fn run(args: PreReceiveArgs) -> ExitCode {
         }
         Err(error) => {
             let allowed = args.hook.on_error == OnError::Allow;
-            let cause = crate::cmd::chain(&error);
+            let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
+            let cause = causes.join(": ");
             let _ = report::hook_error(&mut stderr, &cause, allowed, env.gitlab);
             ExitCode::from(if allowed { EXIT_OK } else { EXIT_COULD_NOT_CHECK })
         }
