@@ -263,16 +263,14 @@ impl<'a> Gate<'a> {
     fn examine(&mut self, changed: &git::Changed) -> Result<Checked, git::Error> {
         let only = |finding: Finding| Checked { source: None, findings: vec![finding] };
         if changed.path == ".eval_results" {
-            return Ok(only(not_a_folder(changed.kind)));
+            return Ok(only(not_a_folder(entry_name(changed.kind))));
         }
         if let Some(ignored) = rules::hub_ignores(&changed.path) {
             return Ok(only(ignored));
         }
         match changed.kind {
             EntryKind::File => {}
-            EntryKind::Symlink => return Ok(only(rules::not_a_file("symbolic link"))),
-            EntryKind::Submodule => return Ok(only(rules::not_a_file("submodule"))),
-            EntryKind::Folder => return Ok(only(rules::not_a_file("folder"))),
+            kind => return Ok(only(rules::not_a_file(entry_name(kind)))),
         }
         let Some(kind) = Kind::of_repo_path(&changed.path) else {
             return Ok(Checked::default());
@@ -294,16 +292,22 @@ impl<'a> Gate<'a> {
     }
 }
 
-/// The finding for a `.eval_results` that is a file, link or submodule.
-fn not_a_folder(kind: EntryKind) -> Finding {
-    let what = match kind {
+/// The finding for a `.eval_results` that is a file, symbolic link or submodule.
+///
+/// `what` names it as [`rules::not_a_file`] does: "file", "symbolic link",
+/// "submodule".
+pub fn not_a_folder(what: &str) -> Finding {
+    Finding::new(Code::NotAFolder, format!("`.eval_results` is a {what}, not a folder"))
+        .hint("make `.eval_results` a folder and put each results file in it as `<name>.yaml`")
+}
+
+fn entry_name(kind: EntryKind) -> &'static str {
+    match kind {
         EntryKind::File => "file",
         EntryKind::Symlink => "symbolic link",
         EntryKind::Submodule => "submodule",
         EntryKind::Folder => "folder",
-    };
-    Finding::new(Code::NotAFolder, format!("`.eval_results` is a {what}, not a folder"))
-        .hint("make `.eval_results` a folder and put each results file in it as `<name>.yaml`")
+    }
 }
 
 #[cfg(test)]

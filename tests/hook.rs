@@ -304,7 +304,8 @@ fn files_the_hub_ignores_get_a_warning_and_are_accepted() {
         .push(&["origin", "main"])
         .assert_accepted()
         .shows("warning[ignored-path]")
-        .shows("--> .eval_results/hle.yml:1:1 (refs/heads/main)")
+        .shows("--> .eval_results/hle.yml")
+        .shows("(refs/heads/main)")
         .shows("evalgate: accepted with 1 warning in 1 file, 1 ref checked");
 }
 
