@@ -439,6 +439,8 @@ fn list_fitting(names: &[String], room: usize) -> String {
 }
 
 /// Writes hook text line by line, with GitLab's prefix when asked for.
+// TODO: the text is laid out for WIDTH before GitLab's 13-column prefix is
+// added; under GitLab the longest lines reach 105 columns.
 fn write_for_hook(out: &mut dyn Write, text: &[u8], gitlab: bool) -> io::Result<()> {
     let text = String::from_utf8_lossy(text);
     for line in text.lines() {
