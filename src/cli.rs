@@ -17,6 +17,10 @@ pub struct Cli {
 pub enum Command {
     Check(CheckArgs),
     Schema(SchemaArgs),
+    PreReceive(PreReceiveArgs),
+    Install(InstallArgs),
+    Uninstall(UninstallArgs),
+    Demo(DemoArgs),
     #[command(subcommand)]
     Config(ConfigCommand),
     #[command(subcommand)]
@@ -163,3 +167,153 @@ pub enum Color {
     Never,
     Always,
 }
+
+/// Run as a git server's pre-receive hook: check a push, reject it if bad.
+///
+/// Reads git's `<old> <new> <ref>` lines on standard input and the pushed
+/// objects from git's quarantine (`GIT_OBJECT_DIRECTORY`), checks every
+/// `eval.yaml` and `.eval_results/*` file the push adds or changes in
+/// branches, tags, `refs/for/*` and `refs/pr/*`, and prints what it found
+/// for the pusher. Files the push does not change are never blamed. Under
+/// GitLab (`GL_ID` or `GL_PROTOCOL` set) every line starts with
+/// `GL-HOOK-ERR: `. `git push -o evalgate.quiet` silences the line on a
+/// clean push.
+///
+/// Exit status: 0 accepts the push, 1 rejects it (errors found), 2 rejects
+/// it because it could not be checked (0 with `--on-error allow`).
+#[derive(Debug, clap::Args)]
+pub struct PreReceiveArgs {
+    #[command(flatten)]
+    pub hook: HookOptions,
+}
+
+/// How the hook checks; `install` writes these into the hook script.
+#[derive(Clone, Debug, clap::Args)]
+pub struct HookOptions {
+    /// Check every commit new to the repository, not only each ref's final
+    /// state.
+    ///
+    /// By default a push is judged by the files its refs end up with, so a
+    /// bad file fixed by a later commit of the same push is accepted. With
+    /// this flag each commit reachable from a pushed ref and from no
+    /// existing ref is also compared with its first parent, and a bad file
+    /// in any of them rejects the push. Cost: a walk over the new commits,
+    /// bounded by every existing ref (like `git rev-list <new> --not
+    /// --all`), so it grows with the number of refs and of pushed commits.
+    #[arg(long)]
+    pub every_commit: bool,
+
+    /// What to do when the push cannot be checked (unreadable object, bad
+    /// hook input): `reject` it, or `allow` it through unchecked.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = OnError::Reject)]
+    pub on_error: OnError,
+
+    /// The size cap for one file, in bytes; larger blobs are rejected
+    /// unread.
+    #[arg(long, value_name = "BYTES", default_value_t = evalgate::yaml::DEFAULT_MAX_BYTES)]
+    pub max_file_size: usize,
+
+    /// Show at most this many findings, then how many more there are.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_findings: usize,
+}
+
+impl HookOptions {
+    /// The options as arguments for `evalgate pre-receive`, defaults left out.
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if self.every_commit {
+            args.push("--every-commit".to_owned());
+        }
+        if self.on_error == OnError::Allow {
+            args.extend(["--on-error".to_owned(), "allow".to_owned()]);
+        }
+        if self.max_file_size != evalgate::yaml::DEFAULT_MAX_BYTES {
+            args.extend(["--max-file-size".to_owned(), self.max_file_size.to_string()]);
+        }
+        if self.max_findings != 50 {
+            args.extend(["--max-findings".to_owned(), self.max_findings.to_string()]);
+        }
+        args
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Reject the push (exit 2): nothing unchecked gets in.
+    Reject,
+    /// Print the problem and accept the push (exit 0): availability first.
+    Allow,
+}
+
+/// Install the pre-receive hook into server repositories.
+///
+/// Writes a small script that runs this program, by its absolute path, as
+/// `evalgate pre-receive` with the options given here. If the program is
+/// later moved or deleted, the script rejects every push with a message
+/// rather than let files through unchecked. Installing again is a no-op; a
+/// hook evalgate did not write is left alone unless `--force`.
+///
+/// Exit status: 0 when every repository has the hook, 1 otherwise.
+#[derive(Debug, clap::Args)]
+pub struct InstallArgs {
+    /// Bare repositories (or work trees with a `.git` folder).
+    #[arg(required = true, value_name = "REPO")]
+    pub repos: Vec<PathBuf>,
+
+    /// Where the server looks for hooks.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Git)]
+    pub layout: LayoutArg,
+
+    /// Replace a hook that evalgate did not write.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub hook: HookOptions,
+}
+
+/// Remove evalgate's pre-receive hook, and only evalgate's, from repositories.
+///
+/// Exit status: 0 when no repository has evalgate's hook any more, 1 otherwise.
+#[derive(Debug, clap::Args)]
+pub struct UninstallArgs {
+    #[arg(required = true, value_name = "REPO")]
+    pub repos: Vec<PathBuf>,
+
+    /// Where the server looks for hooks.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Git)]
+    pub layout: LayoutArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// Plain git: `hooks/pre-receive`.
+    Git,
+    /// Gitea and Forgejo: `hooks/pre-receive.d/evalgate`.
+    Gitea,
+    /// GitLab: `custom_hooks/pre-receive.d/evalgate`.
+    Gitlab,
+}
+
+impl From<LayoutArg> for evalgate::install::Layout {
+    fn from(layout: LayoutArg) -> Self {
+        match layout {
+            LayoutArg::Git => evalgate::install::Layout::Git,
+            LayoutArg::Gitea => evalgate::install::Layout::Gitea,
+            LayoutArg::Gitlab => evalgate::install::Layout::Gitlab,
+        }
+    }
+}
+
+/// Show the hook at work: push a good and a bad results file to a throwaway
+/// server.
+///
+/// Makes a bare repository in a temporary folder, installs the hook, clones
+/// it, and pushes a valid `.eval_results/hle.yaml` (accepted) and then an
+/// invalid one (rejected), printing each git command and what git printed.
+/// Everything it made is removed afterwards. Needs `git` on `PATH`.
+///
+/// Exit status: 0 when both pushes behaved as expected, 1 otherwise.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {}

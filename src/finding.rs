@@ -74,6 +74,7 @@ codes! {
     Utf8Bom "utf8-bom" Warning "the file starts with a UTF-8 byte-order mark",
     LfsPointer "lfs-pointer" Error "a Git LFS pointer stands where YAML is expected",
     NotAFile "not-a-file" Error "a symlink, submodule or folder stands where a YAML file is expected",
+    NotAFolder "not-a-folder" Error "`.eval_results` is a file, symlink or submodule, not a folder",
     // YAML itself.
     YamlSyntax "yaml-syntax" Error "the file is not valid YAML",
     YamlTabIndent "yaml-tab-indent" Error "a tab is used for indentation",

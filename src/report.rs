@@ -320,3 +320,154 @@ mod tests {
         assert!(text.contains("\\u{1b}"));
     }
 }
+
+/// How the hook lays out what the pusher sees.
+#[derive(Clone, Copy, Debug)]
+pub struct HookStyle {
+    /// Prefix every line with `GL-HOOK-ERR: `, which GitLab shows to users.
+    pub gitlab: bool,
+    /// Show at most this many findings, then say how many more there are.
+    pub max_findings: usize,
+    /// Say nothing about a push without findings.
+    pub quiet: bool,
+}
+
+/// The prefix GitLab looks for before it shows a hook's line to the pusher.
+pub const GITLAB_PREFIX: &str = "GL-HOOK-ERR: ";
+
+/// Writes the hook's verdict on a push, as git relays it (`remote:` lines).
+///
+/// A rejection is one block: a head line naming the refs with errors, each
+/// finding (errors first), and a summary line. Warnings alone do not reject;
+/// they are shown with a summary line. A clean push gets one short line, or
+/// nothing when no eval file changed or `quiet` is set.
+pub fn hook_verdict(
+    out: &mut dyn Write,
+    verdict: &crate::gate::Verdict,
+    style: HookStyle,
+) -> io::Result<()> {
+    let mut text = Vec::new();
+    for skipped in &verdict.skipped {
+        let crate::gate::Skipped::NotACommit { ref_name, kind } = skipped;
+        let line =
+            format!("note: `{}` points at a {kind}, not a commit; not checked", clean(ref_name));
+        write_wrapped(&mut text, "evalgate: ", 10, &line)?;
+    }
+
+    // A path checked in several versions (several commits) is one file.
+    let mut paths: Vec<&str> = verdict.reports.iter().map(|r| r.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let totals = Totals { files: paths.len(), ..Totals::of(&verdict.reports) };
+    let refs = count(verdict.checked_refs.len(), "ref");
+    if verdict.rejects() {
+        let names = verdict.rejected_refs().iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+        let head = format!("rejected: problems in {}", list_fitting(&names, WIDTH - 32));
+        write_wrapped(&mut text, "evalgate: ", 10, &head)?;
+        writeln!(text)?;
+        hook_findings(&mut text, &verdict.reports, style.max_findings)?;
+        let summary = format!(
+            "{}, {refs} checked; the push was rejected, nothing changed",
+            totals.describe()
+        );
+        write_wrapped(&mut text, "evalgate: ", 10, &summary)?;
+    } else if totals.warnings > 0 {
+        hook_findings(&mut text, &verdict.reports, style.max_findings)?;
+        let summary = format!(
+            "accepted with {} in {}, {refs} checked",
+            count(totals.warnings, "warning"),
+            count(totals.files, "file")
+        );
+        write_wrapped(&mut text, "evalgate: ", 10, &summary)?;
+    } else if totals.files > 0 && !style.quiet {
+        let summary = format!("{} checked in {refs}, no problems", count(totals.files, "file"));
+        write_wrapped(&mut text, "evalgate: ", 10, &summary)?;
+    }
+    write_for_hook(out, &text, style.gitlab)
+}
+
+/// Writes why the hook could not check a push, and what it does about it.
+///
+/// `cause` is the error's chain of causes on one line; `allowed` says the
+/// operator chose `--on-error allow`, so the push goes through unchecked.
+pub fn hook_error(out: &mut dyn Write, cause: &str, allowed: bool, gitlab: bool) -> io::Result<()> {
+    let mut text = Vec::new();
+    write_wrapped(
+        &mut text,
+        "evalgate: error: ",
+        17,
+        &format!("could not check this push: {cause}"),
+    )?;
+    let then = if allowed {
+        "the push goes through unchecked, as the server is set up to allow (`--on-error allow`)"
+    } else {
+        "the push was rejected because it could not be checked; nothing changed"
+    };
+    write_wrapped(&mut text, "evalgate: ", 10, then)?;
+    write_for_hook(out, &text, gitlab)
+}
+
+/// Writes findings, errors before warnings, at most `max` of them.
+fn hook_findings(out: &mut dyn Write, reports: &[FileReport], max: usize) -> io::Result<()> {
+    let mut shown = 0;
+    let mut hidden = 0;
+    for severity in [Severity::Error, Severity::Warning] {
+        for report in reports {
+            let report = short_refs(report);
+            for finding in report.findings.iter().filter(|f| f.severity == severity) {
+                if shown < max {
+                    finding_text(out, &report, finding, Style::default())?;
+                    shown += 1;
+                } else {
+                    hidden += 1;
+                }
+            }
+        }
+    }
+    if hidden > 0 {
+        let noun = if hidden == 1 { "finding" } else { "findings" };
+        writeln!(out, "... and {hidden} more {noun} not shown")?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// A report whose ref list fits on its `-->` line.
+fn short_refs(report: &FileReport) -> FileReport {
+    let mut report = report.clone();
+    if report.refs.len() > 1 && report.refs.join(", ").chars().count() > WIDTH / 2 {
+        let more = report.refs.len() - 1;
+        report.refs.truncate(1);
+        report.refs.push(format!("{} more", count(more, "ref")).replacen(" ref", " other ref", 1));
+    }
+    report
+}
+
+/// "`a`, `b` and 3 more", kept within `room` characters.
+fn list_fitting(names: &[String], room: usize) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let rest = names.len() - i;
+        let piece = if i == 0 { clean(name).into_owned() } else { format!(", {}", clean(name)) };
+        if i > 0 && out.chars().count() + piece.chars().count() > room {
+            return format!("{out} and {rest} more");
+        }
+        out += &piece;
+    }
+    out
+}
+
+/// Writes hook text line by line, with GitLab's prefix when asked for.
+// TODO: the text is laid out for WIDTH before GitLab's 13-column prefix is
+// added; under GitLab the longest lines reach 105 columns.
+fn write_for_hook(out: &mut dyn Write, text: &[u8], gitlab: bool) -> io::Result<()> {
+    let text = String::from_utf8_lossy(text);
+    for line in text.lines() {
+        if gitlab {
+            writeln!(out, "{}", format!("{GITLAB_PREFIX}{line}").trim_end())?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()
+}

@@ -4,4 +4,7 @@
 mod check_cli;
 mod common;
 mod fixtures;
+mod gitworld;
+mod hook;
+mod install;
 mod schema;

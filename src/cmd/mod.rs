@@ -2,6 +2,9 @@
 
 mod check;
 mod config;
+mod demo;
+mod install;
+mod pre_receive;
 mod schema;
 mod token;
 
@@ -22,6 +25,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(args),
         Command::Config(command) => config::run(command),
         Command::Token(command) => token::run(command),
+        Command::PreReceive(args) => Ok(pre_receive::run(args)),
+        Command::Install(args) => install::install(args),
+        Command::Uninstall(args) => install::uninstall(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 

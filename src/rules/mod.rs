@@ -184,6 +184,12 @@ pub fn not_a_file(what: &str) -> Finding {
         .hint("commit the YAML file itself; the Hub does not follow links or submodules")
 }
 
+/// The finding for `.eval_results` that is not a folder.
+pub fn not_a_folder(what: &str) -> Finding {
+    Finding::new(Code::NotAFolder, format!("`.eval_results` is a {what}, not a folder"))
+        .hint("make `.eval_results` a folder and put each results file in it as `<name>.yaml`")
+}
+
 fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> Finding {
     let at = error.valid_up_to();
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;

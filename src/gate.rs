@@ -1,0 +1,327 @@
+//! The gate: which refs of a push to check, against what, and the verdict.
+//!
+//! For each ref a push updates, the gate finds the eval files that the push
+//! makes new or different ([`git::Repo::changes`]) and checks each distinct
+//! blob once with [`rules::check`]. Files the push does not change are never
+//! blamed. What the pusher sees is [`crate::report`]'s job; this module only
+//! returns values. It leaves out server policy beyond ref names (who may
+//! push where), and it does not read push options.
+
+use std::collections::HashMap;
+
+use crate::finding::Finding;
+use crate::git::{self, EntryKind, Peeled, Repo};
+use crate::push::{ObjectId, RefUpdate};
+use crate::report::FileReport;
+use crate::rules::{self, Checked, Kind, Settings};
+
+/// Why a push could not be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("could not check `{ref_name}`")]
+    Ref { ref_name: String, source: git::Error },
+    #[error("could not check `{path}` in `{ref_name}`")]
+    File { ref_name: String, path: String, source: git::Error },
+}
+
+/// How a ref name is treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Branches, tags, review refs (`refs/for/*`) and Hub pull requests
+    /// (`refs/pr/*`): checked.
+    Checked,
+    /// Refs a forge writes for itself (`refs/pull/*`, `refs/merge-requests/*`,
+    /// `refs/keep-around/*`, `refs/tmp/*`): let through unchecked, so that
+    /// the forge's own work never breaks.
+    Internal,
+    /// Anything else: let through unchecked.
+    Other,
+}
+
+const CHECKED: [&str; 4] = ["refs/heads/", "refs/tags/", "refs/for/", "refs/pr/"];
+const INTERNAL: [&str; 4] =
+    ["refs/pull/", "refs/merge-requests/", "refs/keep-around/", "refs/tmp/"];
+
+/// The scope of a full ref name.
+pub fn scope(name: &str) -> Scope {
+    if CHECKED.iter().any(|prefix| name.starts_with(prefix)) {
+        Scope::Checked
+    } else if INTERNAL.iter().any(|prefix| name.starts_with(prefix)) {
+        Scope::Internal
+    } else {
+        Scope::Other
+    }
+}
+
+/// What the gate is told besides the push.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub settings: Settings,
+    /// Also check every commit new to the repository against its first parent.
+    pub every_commit: bool,
+}
+
+/// A ref that was in scope but could not be checked, to tell the pusher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// A tag on a tree or blob: there is no commit with files to check.
+    NotACommit { ref_name: String, kind: &'static str },
+}
+
+/// The outcome of checking a push.
+#[derive(Clone, Debug, Default)]
+pub struct Verdict {
+    /// Every file checked, with or without findings, in push order.
+    pub reports: Vec<FileReport>,
+    /// The refs whose changes were checked, in push order.
+    pub checked_refs: Vec<String>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Verdict {
+    /// Whether any finding is an error, which rejects the whole push.
+    pub fn rejects(&self) -> bool {
+        self.reports.iter().flat_map(|r| &r.findings).any(Finding::is_error)
+    }
+
+    /// The refs that carry an error, in push order.
+    pub fn rejected_refs(&self) -> Vec<&str> {
+        self.checked_refs
+            .iter()
+            .filter(|name| {
+                self.reports.iter().any(|report| {
+                    report.findings.iter().any(Finding::is_error)
+                        && report.refs.iter().any(|label| ref_of(label) == name.as_str())
+                })
+            })
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Checks every ref of a push.
+///
+/// # Notes
+/// - Deletions are skipped; so are refs out of [`Scope::Checked`].
+/// - Annotated tags are peeled; a tag on a tree or blob is [`Skipped`].
+/// - The base of an update is the old tip, force pushes included. A new
+///   ref is compared with where it forked from the default branch (`HEAD`),
+///   a new `refs/for/<branch>/<topic>` with where it forked from
+///   `<branch>`, and with an empty tree when there is no such fork point
+///   (orphan branch, empty repository).
+/// - A blob that several refs carry is checked once and reported once,
+///   naming every ref.
+/// - With [`Options::every_commit`], each commit reachable from a pushed tip
+///   and from no existing ref is also compared with its first parent; its
+///   findings name the ref and the commit.
+pub fn check_push(repo: &Repo, updates: &[RefUpdate], options: &Options) -> Result<Verdict, Error> {
+    let mut gate = Gate::new(repo, options);
+    let mut known: Option<Vec<ObjectId>> = None;
+    for update in updates {
+        let Some(new) = &update.new else { continue };
+        if scope(&update.name) != Scope::Checked {
+            continue;
+        }
+        let ref_error = |source| Error::Ref { ref_name: update.name.clone(), source };
+        let tip = match repo.peel_to_commit(new).map_err(ref_error)? {
+            Peeled::Commit(tip) => tip,
+            Peeled::NotACommit(kind) => {
+                let ref_name = update.name.clone();
+                gate.verdict.skipped.push(Skipped::NotACommit { ref_name, kind: kind.as_str() });
+                continue;
+            }
+        };
+        gate.verdict.checked_refs.push(update.name.clone());
+
+        let base = base_of(repo, update, &tip).map_err(ref_error)?;
+        gate.check_commit(base.as_ref(), &tip, &update.name)?;
+        if options.every_commit {
+            let known = match &mut known {
+                Some(known) => known,
+                None => known.insert(repo.known_commits().map_err(ref_error)?),
+            };
+            for commit in repo.new_commits(&tip, known).map_err(ref_error)? {
+                let label = format!("{} at {}", update.name, commit.id.short());
+                gate.check_commit(commit.first_parent.as_ref(), &commit.id, &label)?;
+            }
+        }
+    }
+    Ok(gate.verdict)
+}
+
+/// What to compare `tip` with, for the update of one ref.
+fn base_of(
+    repo: &Repo,
+    update: &RefUpdate,
+    tip: &ObjectId,
+) -> Result<Option<ObjectId>, git::Error> {
+    if let Some(old) = &update.old
+        && let Peeled::Commit(old) = repo.peel_to_commit(old)?
+    {
+        return Ok(Some(old));
+    }
+    let target = match review_target(repo, &update.name)? {
+        Some(branch) => Some(branch),
+        None => match repo.default_branch()? {
+            Some(name) => repo.ref_commit(&name)?,
+            None => None,
+        },
+    };
+    match target {
+        Some(target) => repo.merge_base(tip, &target),
+        None => Ok(None),
+    }
+}
+
+/// For `refs/for/<branch>/<topic>`, the tip of the longest existing `<branch>`.
+fn review_target(repo: &Repo, name: &str) -> Result<Option<ObjectId>, git::Error> {
+    let Some(rest) = name.strip_prefix("refs/for/") else { return Ok(None) };
+    let mut candidate = rest;
+    loop {
+        if let Some(tip) = repo.ref_commit(&format!("refs/heads/{candidate}"))? {
+            return Ok(Some(tip));
+        }
+        match candidate.rsplit_once('/') {
+            Some((shorter, _)) => candidate = shorter,
+            None => return Ok(None),
+        }
+    }
+}
+
+/// The ref name in a report label (`refs/heads/x at 1a2b3c4d5e`).
+fn ref_of(label: &str) -> &str {
+    label.split_once(" at ").map_or(label, |(name, _)| name)
+}
+
+/// The state of one check: reports so far and the blobs already read.
+struct Gate<'a> {
+    repo: &'a Repo,
+    settings: &'a Settings,
+    verdict: Verdict,
+    /// Index into `verdict.reports` by path and blob.
+    seen: HashMap<(String, ObjectId), usize>,
+    /// Checked blobs, by id and format.
+    checked: HashMap<(ObjectId, Kind), Checked>,
+}
+
+impl<'a> Gate<'a> {
+    fn new(repo: &'a Repo, options: &'a Options) -> Gate<'a> {
+        Gate {
+            repo,
+            settings: &options.settings,
+            verdict: Verdict::default(),
+            seen: HashMap::new(),
+            checked: HashMap::new(),
+        }
+    }
+
+    fn check_commit(
+        &mut self,
+        base: Option<&ObjectId>,
+        tip: &ObjectId,
+        label: &str,
+    ) -> Result<(), Error> {
+        let ref_error = |source| Error::Ref { ref_name: ref_of(label).to_owned(), source };
+        for changed in self.repo.changes(base, tip).map_err(ref_error)? {
+            self.check_file(changed, label)?;
+        }
+        Ok(())
+    }
+
+    fn check_file(&mut self, changed: git::Changed, label: &str) -> Result<(), Error> {
+        let key = (changed.path.clone(), changed.id.clone());
+        if let Some(&index) = self.seen.get(&key) {
+            // One label per ref: a later commit of the same ref adds nothing.
+            let refs = &mut self.verdict.reports[index].refs;
+            if !refs.iter().any(|l| ref_of(l) == ref_of(label)) {
+                refs.push(label.to_owned());
+            }
+            return Ok(());
+        }
+        let checked = self.examine(&changed).map_err(|source| Error::File {
+            ref_name: ref_of(label).to_owned(),
+            path: changed.path.clone(),
+            source,
+        })?;
+        self.seen.insert(key, self.verdict.reports.len());
+        self.verdict.reports.push(FileReport {
+            path: changed.path,
+            refs: vec![label.to_owned()],
+            source: checked.source,
+            findings: checked.findings,
+        });
+        Ok(())
+    }
+
+    /// The findings for one changed path.
+    ///
+    /// # Notes
+    /// - `.eval_results` that is not a folder, and `eval.yaml` that is not a
+    ///   regular file (symlink, submodule, folder), are errors.
+    /// - A path the Hub does not read gets its `ignored-path` warning only.
+    /// - A blob over the size cap is judged by its header, never read.
+    fn examine(&mut self, changed: &git::Changed) -> Result<Checked, git::Error> {
+        let only = |finding: Finding| Checked { source: None, findings: vec![finding] };
+        if changed.path == ".eval_results" {
+            return Ok(only(rules::not_a_folder(entry_name(changed.kind))));
+        }
+        if let Some(ignored) = rules::hub_ignores(&changed.path) {
+            return Ok(only(ignored));
+        }
+        match changed.kind {
+            EntryKind::File => {}
+            kind => return Ok(only(rules::not_a_file(entry_name(kind)))),
+        }
+        let Some(kind) = Kind::of_repo_path(&changed.path) else {
+            return Ok(Checked::default());
+        };
+
+        let cap = self.settings.limits.max_bytes;
+        let size = self.repo.blob_size(&changed.id)?;
+        if size > cap as u64 {
+            return Ok(only(rules::too_large(size, cap)));
+        }
+        let key = (changed.id.clone(), kind);
+        if let Some(checked) = self.checked.get(&key) {
+            return Ok(checked.clone());
+        }
+        let bytes = self.repo.read_blob(&changed.id)?;
+        let checked = rules::check(kind, &bytes, self.settings);
+        self.checked.insert(key, checked.clone());
+        Ok(checked)
+    }
+}
+
+/// How findings name a tree entry's kind: "file", "symbolic link", ...
+fn entry_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::File => "file",
+        EntryKind::Symlink => "symbolic link",
+        EntryKind::Submodule => "submodule",
+        EntryKind::Folder => "folder",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_follow_ref_namespaces() {
+        assert_eq!(scope("refs/heads/main"), Scope::Checked);
+        assert_eq!(scope("refs/tags/v1"), Scope::Checked);
+        assert_eq!(scope("refs/for/main/topic"), Scope::Checked);
+        assert_eq!(scope("refs/pr/3"), Scope::Checked);
+        assert_eq!(scope("refs/pull/1/head"), Scope::Internal);
+        assert_eq!(scope("refs/merge-requests/1/head"), Scope::Internal);
+        assert_eq!(scope("refs/keep-around/abc"), Scope::Internal);
+        assert_eq!(scope("refs/notes/commits"), Scope::Other);
+        assert_eq!(scope("refs/headsfoo"), Scope::Other);
+    }
+
+    #[test]
+    fn labels_name_their_ref() {
+        assert_eq!(ref_of("refs/heads/main"), "refs/heads/main");
+        assert_eq!(ref_of("refs/heads/main at 0123456789"), "refs/heads/main");
+    }
+}
