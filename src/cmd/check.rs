@@ -122,19 +122,19 @@ fn repo_targets(root: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>
         found.push(file_target(root, "eval.yaml", forced.unwrap_or(Kind::EvalYaml)));
     }
     let results = root.join(".eval_results");
-    if let Ok(meta) = fs::symlink_metadata(&results) {
-        if !meta.is_dir() {
-            let what = if meta.file_type().is_symlink() { "symbolic link" } else { "file" };
-            let shown = results.display().to_string();
-            let finding = Some(rules::not_a_folder(what));
-            found.push(Ok(Target {
-                read_from: None,
-                shown,
-                kind: Kind::EvalResults,
-                ignored: finding,
-            }));
-            return found;
-        }
+    if let Ok(meta) = fs::symlink_metadata(&results)
+        && !meta.is_dir()
+    {
+        let what = if meta.file_type().is_symlink() { "symbolic link" } else { "file" };
+        let shown = results.display().to_string();
+        let finding = Some(rules::not_a_folder(what));
+        found.push(Ok(Target {
+            read_from: None,
+            shown,
+            kind: Kind::EvalResults,
+            ignored: finding,
+        }));
+        return found;
     }
     let mut stack = vec![String::from(".eval_results")];
     while let Some(dir) = stack.pop() {
