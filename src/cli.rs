@@ -204,35 +204,46 @@ pub struct HookOptions {
     pub every_commit: bool,
 
     /// What to do when the push cannot be checked (unreadable object, bad
-    /// hook input): `reject` it, or `allow` it through unchecked.
-    #[arg(long, value_enum, value_name = "WHAT", default_value_t = OnError::Reject)]
-    pub on_error: OnError,
+    /// hook input): `reject` it, or `allow` it through unchecked. Default:
+    /// the configuration's `hook.on_error`, else `reject`.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub on_error: Option<OnError>,
 
     /// The size cap for one file, in bytes; larger blobs are rejected
-    /// unread.
-    #[arg(long, value_name = "BYTES", default_value_t = evalgate::yaml::DEFAULT_MAX_BYTES)]
-    pub max_file_size: usize,
+    /// unread. Default: the configuration's `checks.max_file_size`, else 1 MiB.
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<usize>,
 
     /// Show at most this many findings, then how many more there are.
-    #[arg(long, value_name = "N", default_value_t = 50)]
-    pub max_findings: usize,
+    /// Default: the configuration's `hook.max_findings`, else 50.
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+
+    /// Read this configuration file instead of looking for one (see
+    /// `evalgate config check --help` for where the hook looks).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 impl HookOptions {
-    /// The options as arguments for `evalgate pre-receive`, defaults left out.
+    /// The options as arguments for `evalgate pre-receive`, unset ones left out.
     pub fn to_args(&self) -> Vec<String> {
         let mut args = Vec::new();
         if self.every_commit {
             args.push("--every-commit".to_owned());
         }
-        if self.on_error == OnError::Allow {
-            args.extend(["--on-error".to_owned(), "allow".to_owned()]);
+        if let Some(on_error) = self.on_error {
+            let value = if on_error == OnError::Allow { "allow" } else { "reject" };
+            args.extend(["--on-error".to_owned(), value.to_owned()]);
         }
-        if self.max_file_size != evalgate::yaml::DEFAULT_MAX_BYTES {
-            args.extend(["--max-file-size".to_owned(), self.max_file_size.to_string()]);
+        if let Some(bytes) = self.max_file_size {
+            args.extend(["--max-file-size".to_owned(), bytes.to_string()]);
         }
-        if self.max_findings != 50 {
-            args.extend(["--max-findings".to_owned(), self.max_findings.to_string()]);
+        if let Some(n) = self.max_findings {
+            args.extend(["--max-findings".to_owned(), n.to_string()]);
+        }
+        if let Some(path) = &self.config {
+            args.extend(["--config".to_owned(), path.display().to_string()]);
         }
         args
     }

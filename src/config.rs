@@ -618,14 +618,6 @@ pub fn glob_matches(glob: &str, name: &str) -> bool {
     go(glob.as_bytes(), name.as_bytes())
 }
 
-impl Config {
-    /// Whether the hook checks a ref: in `include` and not in `exclude`.
-    pub fn checks_ref(&self, name: &str) -> bool {
-        self.include.iter().any(|g| glob_matches(g, name))
-            && !self.exclude.iter().any(|g| glob_matches(g, name))
-    }
-}
-
 /// Applies configured severities: changes them, or drops findings set `off`.
 pub fn apply_severity(severity: &BTreeMap<Code, Level>, findings: &mut Vec<Finding>) {
     if severity.is_empty() {
@@ -704,8 +696,13 @@ mod tests {
         assert!(!glob_matches("refs/tags/*", "refs/heads/main"));
         assert!(!glob_matches("refs/heads/main", "refs/heads/main2"));
         let config = Config { exclude: vec!["refs/heads/wip/*".into()], ..Config::default() };
-        assert!(config.checks_ref("refs/heads/main"));
-        assert!(!config.checks_ref("refs/heads/wip/x"));
-        assert!(!config.checks_ref("refs/pull/1/head"));
+        let options = crate::gate::Options {
+            include: config.include,
+            exclude: config.exclude,
+            ..crate::gate::Options::default()
+        };
+        assert!(options.checks_ref("refs/heads/main"));
+        assert!(!options.checks_ref("refs/heads/wip/x"));
+        assert!(!options.checks_ref("refs/pull/1/head"));
     }
 }

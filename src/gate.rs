@@ -24,41 +24,37 @@ pub enum Error {
     File { ref_name: String, path: String, source: git::Error },
 }
 
-/// How a ref name is treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// Branches, tags, review refs (`refs/for/*`) and Hub pull requests
-    /// (`refs/pr/*`): checked.
-    Checked,
-    /// Refs a forge writes for itself (`refs/pull/*`, `refs/merge-requests/*`,
-    /// `refs/keep-around/*`, `refs/tmp/*`): let through unchecked, so that
-    /// the forge's own work never breaks.
-    Internal,
-    /// Anything else: let through unchecked.
-    Other,
-}
-
-const CHECKED: [&str; 4] = ["refs/heads/", "refs/tags/", "refs/for/", "refs/pr/"];
-const INTERNAL: [&str; 4] =
-    ["refs/pull/", "refs/merge-requests/", "refs/keep-around/", "refs/tmp/"];
-
-/// The scope of a full ref name.
-pub fn scope(name: &str) -> Scope {
-    if CHECKED.iter().any(|prefix| name.starts_with(prefix)) {
-        Scope::Checked
-    } else if INTERNAL.iter().any(|prefix| name.starts_with(prefix)) {
-        Scope::Internal
-    } else {
-        Scope::Other
-    }
-}
-
 /// What the gate is told besides the push.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     pub settings: Settings,
     /// Also check every commit new to the repository against its first parent.
     pub every_commit: bool,
+    /// Ref globs to check (see [`crate::config::glob_matches`]).
+    pub include: Vec<String>,
+    /// Ref globs to let through even when included.
+    pub exclude: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        let config = crate::config::Config::default();
+        Options {
+            settings: config.settings(),
+            every_commit: false,
+            include: config.include,
+            exclude: config.exclude,
+        }
+    }
+}
+
+impl Options {
+    /// Whether a ref is checked: included and not excluded.
+    pub fn checks_ref(&self, name: &str) -> bool {
+        use crate::config::glob_matches;
+        self.include.iter().any(|glob| glob_matches(glob, name))
+            && !self.exclude.iter().any(|glob| glob_matches(glob, name))
+    }
 }
 
 /// A ref that was in scope but could not be checked, to tell the pusher.
@@ -102,7 +98,10 @@ impl Verdict {
 /// Checks every ref of a push.
 ///
 /// # Notes
-/// - Deletions are skipped; so are refs out of [`Scope::Checked`].
+/// - Deletions are skipped; so are refs [`Options::checks_ref`] leaves out:
+///   by default all but branches, tags, `refs/for/*` and `refs/pr/*`, so
+///   refs a forge writes for itself (`refs/pull/*`, `refs/merge-requests/*`,
+///   `refs/keep-around/*`, `refs/tmp/*`) never break its own work.
 /// - Annotated tags are peeled; a tag on a tree or blob is [`Skipped`].
 /// - The base of an update is the old tip, force pushes included. A new
 ///   ref is compared with where it forked from the default branch (`HEAD`),
@@ -119,7 +118,7 @@ pub fn check_push(repo: &Repo, updates: &[RefUpdate], options: &Options) -> Resu
     let mut known: Option<Vec<ObjectId>> = None;
     for update in updates {
         let Some(new) = &update.new else { continue };
-        if scope(&update.name) != Scope::Checked {
+        if !options.checks_ref(&update.name) {
             continue;
         }
         let ref_error = |source| Error::Ref { ref_name: update.name.clone(), source };
@@ -307,16 +306,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scopes_follow_ref_namespaces() {
-        assert_eq!(scope("refs/heads/main"), Scope::Checked);
-        assert_eq!(scope("refs/tags/v1"), Scope::Checked);
-        assert_eq!(scope("refs/for/main/topic"), Scope::Checked);
-        assert_eq!(scope("refs/pr/3"), Scope::Checked);
-        assert_eq!(scope("refs/pull/1/head"), Scope::Internal);
-        assert_eq!(scope("refs/merge-requests/1/head"), Scope::Internal);
-        assert_eq!(scope("refs/keep-around/abc"), Scope::Internal);
-        assert_eq!(scope("refs/notes/commits"), Scope::Other);
-        assert_eq!(scope("refs/headsfoo"), Scope::Other);
+    fn default_scope_checks_branches_tags_and_review_refs_only() {
+        let options = Options::default();
+        for checked in [
+            "refs/heads/main",
+            "refs/heads/a/b",
+            "refs/tags/v1",
+            "refs/for/main/topic",
+            "refs/pr/3",
+        ] {
+            assert!(options.checks_ref(checked), "{checked}");
+        }
+        for let_through in [
+            "refs/pull/1/head",
+            "refs/merge-requests/1/head",
+            "refs/keep-around/abc",
+            "refs/tmp/x",
+            "refs/notes/commits",
+            "refs/headsfoo",
+        ] {
+            assert!(!options.checks_ref(let_through), "{let_through}");
+        }
     }
 
     #[test]

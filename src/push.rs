@@ -195,6 +195,19 @@ impl Environment {
     }
 }
 
+/// The repository being pushed to, `owner/name`, as the server names it.
+///
+/// Gitea and Forgejo set `GITEA_REPO_USER_NAME` and `GITEA_REPO_NAME`,
+/// GitLab `GL_PROJECT_PATH`, GitHub Enterprise `GITHUB_REPO_NAME`. Plain git
+/// and gitolite say nothing; then signed results are not bound to a model.
+pub fn model_repository(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let set = |name: &str| var(name).filter(|value| !value.is_empty());
+    if let (Some(owner), Some(name)) = (set("GITEA_REPO_USER_NAME"), set("GITEA_REPO_NAME")) {
+        return Some(format!("{owner}/{name}"));
+    }
+    set("GL_PROJECT_PATH").or_else(|| set("GITHUB_REPO_NAME"))
+}
+
 #[cfg(unix)]
 fn os_bytes(value: OsString) -> Vec<u8> {
     std::os::unix::ffi::OsStringExt::into_vec(value)

@@ -3,11 +3,11 @@
 use std::io;
 use std::process::ExitCode;
 
+use evalgate::config::{self, Config, Prefix};
 use evalgate::gate::{self, Options, Verdict};
 use evalgate::git::Repo;
 use evalgate::push::{self, Environment};
 use evalgate::report::{self, HookStyle};
-use evalgate::rules::Settings;
 use evalgate::yaml::Limits;
 
 use crate::cli::{OnError, PreReceiveArgs};
@@ -15,29 +15,74 @@ use crate::cmd::{EXIT_COULD_NOT_CHECK, EXIT_FOUND, EXIT_OK};
 
 pub fn run(args: PreReceiveArgs) -> ExitCode {
     let env = Environment::from_process();
-    let style = HookStyle {
-        gitlab: env.gitlab,
-        max_findings: args.hook.max_findings,
-        quiet: env.has_push_option("evalgate.quiet"),
+    let config = Config::discover(args.hook.config.as_deref(), Some(&env.git_dir));
+    let gitlab = |config: Option<&Config>| match config.map_or(Prefix::Auto, |c| c.prefix) {
+        Prefix::Auto => env.gitlab,
+        Prefix::Gitlab => true,
+        Prefix::None => false,
     };
-    let settings =
-        Settings { limits: Limits::from_cap(args.hook.max_file_size), ..Settings::default() };
-    let options = Options { settings, every_commit: args.hook.every_commit };
 
     // The verdict stands even if the pusher cannot be told: a failed write
     // to stderr (the connection dropped) changes nothing.
     let mut stderr = io::stderr().lock();
+    let config = match config {
+        Ok(config) => config,
+        Err(error) => {
+            // Without a readable configuration there is no policy to apply,
+            // not even `on_error`: the flag alone decides.
+            let allowed = args.hook.on_error == Some(OnError::Allow);
+            let cause = config_problem(&error);
+            let _ = report::hook_error(&mut stderr, &cause, allowed, gitlab(None));
+            return ExitCode::from(if allowed { EXIT_OK } else { EXIT_COULD_NOT_CHECK });
+        }
+    };
+    let style = HookStyle {
+        gitlab: gitlab(Some(&config)),
+        max_findings: args.hook.max_findings.unwrap_or(config.max_findings),
+        quiet: env.has_push_option("evalgate.quiet"),
+    };
+    let mut settings = config.settings();
+    if let Some(bytes) = args.hook.max_file_size {
+        settings.limits = Limits::from_cap(bytes);
+    }
+    settings.tokens.model = push::model_repository(|name| std::env::var(name).ok());
+    let options = Options {
+        settings,
+        every_commit: args.hook.every_commit,
+        include: config.include.clone(),
+        exclude: config.exclude.clone(),
+    };
+
     match check(&env, &options) {
         Ok(verdict) => {
             let _ = report::hook_verdict(&mut stderr, &verdict, style);
             ExitCode::from(if verdict.rejects() { EXIT_FOUND } else { EXIT_OK })
         }
         Err(error) => {
-            let allowed = args.hook.on_error == OnError::Allow;
+            let allowed = match args.hook.on_error {
+                Some(on_error) => on_error == OnError::Allow,
+                None => config.on_error == config::OnError::Allow,
+            };
             let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
             let cause = causes.join(": ");
-            let _ = report::hook_error(&mut stderr, &cause, allowed, env.gitlab);
+            let _ = report::hook_error(&mut stderr, &cause, allowed, style.gitlab);
             ExitCode::from(if allowed { EXIT_OK } else { EXIT_COULD_NOT_CHECK })
+        }
+    }
+}
+
+/// What to tell the pusher about a configuration that cannot be used.
+fn config_problem(error: &config::Error) -> String {
+    match error {
+        config::Error::Invalid { path, findings, .. } => format!(
+            "the server's configuration `{}` has {}; the operator can see them with \
+             `evalgate config check {}`",
+            path.display(),
+            report::count(findings.len(), "problem"),
+            path.display()
+        ),
+        config::Error::Read { path, source } => {
+            format!("cannot read the server's configuration `{}`: {source}", path.display())
         }
     }
 }
