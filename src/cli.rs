@@ -25,6 +25,23 @@ pub enum Command {
     Config(ConfigCommand),
     #[command(subcommand)]
     Token(TokenCommand),
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+/// The benchmarks the server knows.
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Print every benchmark the configuration's registry can see: its id,
+    /// its task ids, and where it was found.
+    List {
+        /// The configuration file (default: as the hook finds it).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The repository whose `evalgate.toml` is read over the server's.
+        #[arg(long, value_name = "DIR")]
+        git_dir: Option<PathBuf>,
+    },
 }
 
 /// Check or print the configuration file.

@@ -3,6 +3,7 @@
 //! Where it is found, in this order: `--config FILE`, `$EVALGATE_CONFIG`,
 //! then the server-wide `/etc/evalgate/config.toml` with the repository's own
 //! `<repo>.git/evalgate.toml` over it, key by key (see [`Config::discover`]).
+//! `$EVALGATE_SYSTEM_CONFIG` moves the server-wide file elsewhere.
 //!
 //! Every file is read whole before anything is used: an unknown key, a wrong
 //! type or a bad value is a [`Finding`] at its line and column, and every one
@@ -160,7 +161,10 @@ impl Config {
         if let Some(path) = std::env::var_os("EVALGATE_CONFIG").filter(|p| !p.is_empty()) {
             return Config::from_files(&[PathBuf::from(path)], true);
         }
-        let mut files = vec![PathBuf::from(SERVER_CONFIG)];
+        // EVALGATE_SYSTEM_CONFIG moves the server-wide file, as
+        // GIT_CONFIG_SYSTEM does git's: for packaging and tests.
+        let system = std::env::var_os("EVALGATE_SYSTEM_CONFIG").filter(|p| !p.is_empty());
+        let mut files = vec![system.map_or_else(|| PathBuf::from(SERVER_CONFIG), PathBuf::from)];
         files.extend(git_dir.map(|dir| dir.join(REPO_CONFIG)));
         Config::from_files(&files, false)
     }
@@ -215,6 +219,7 @@ impl Config {
                 model: None,
                 now: crate::rules::tokens::unix_now(),
             },
+            registry: crate::registry::Registry::from_config(self).map(std::sync::Arc::new),
         }
     }
 

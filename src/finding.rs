@@ -115,6 +115,9 @@ codes! {
     UnknownScorer "unknown-scorer" Error "a scorer that Inspect AI does not know",
     InvalidEpochs "invalid-epochs" Error "`epochs` is not an integer of at least 1",
     InvalidEpochReducer "invalid-epoch-reducer" Error "`epoch_reducer` is not one Inspect AI accepts",
+    // The server's benchmark registry.
+    UnknownBenchmark "unknown-benchmark" Error "`dataset.id` is not a benchmark the server knows",
+    UnknownTask "unknown-task" Error "`task_id` is not a task of the benchmark",
     // Signed results (`verifyToken`), when the server checks them.
     TokenMalformed "token-malformed" Error "`verifyToken` is not a compact JWS with evalgate's claims",
     TokenAlgorithm "token-algorithm" Error "`verifyToken` is not signed with EdDSA",

@@ -264,6 +264,20 @@ impl Repo {
         Ok(changed)
     }
 
+    /// The blob of the root `eval.yaml` of the default branch (`HEAD`), if
+    /// the branch exists and `eval.yaml` is a regular file there.
+    ///
+    /// This is how a benchmark repository on the server is read; it needs no
+    /// push and no quarantine. Returns the branch name with the blob.
+    pub fn default_branch_eval_yaml(&self) -> Result<Option<(String, ObjectId)>, Error> {
+        let Some(branch) = self.default_branch()? else { return Ok(None) };
+        let Some(commit) = self.ref_commit(&branch)? else { return Ok(None) };
+        let entries = self.root_entries(&commit)?;
+        let Some(entry) = entries.eval_yaml else { return Ok(None) };
+        let changed = entry.changed("eval.yaml".into());
+        Ok((changed.kind == EntryKind::File).then_some((branch, changed.id)))
+    }
+
     /// The size of a blob, read from its header, without reading the blob.
     pub fn blob_size(&self, id: &ObjectId) -> Result<u64, Error> {
         let gid = self.gix_id(id)?;

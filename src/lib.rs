@@ -12,6 +12,7 @@ pub mod gate;
 pub mod git;
 pub mod install;
 pub mod push;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod token;

@@ -157,6 +157,37 @@ pub fn json_lines(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes the benchmarks a registry sees, one per line, and a count.
+pub fn registry_list(out: &mut dyn Write, found: &[crate::registry::Lookup]) -> io::Result<()> {
+    use crate::registry::Lookup;
+    let mut count = 0;
+    for lookup in found {
+        match lookup {
+            Lookup::Found(benchmark) => {
+                count += 1;
+                let tasks = if benchmark.tasks.is_empty() {
+                    "(no task ids)".to_owned()
+                } else {
+                    benchmark.tasks.join(", ")
+                };
+                writeln!(out, "{}", clean(&benchmark.id))?;
+                writeln!(out, "    tasks: {}", clean(&tasks))?;
+                writeln!(out, "    from:  {}", clean(&benchmark.source))?;
+            }
+            Lookup::Unreadable { path, reason } => {
+                let line = format!("{}: could not be read: {reason}", path.display());
+                write_wrapped(out, "warning: ", 4, &line)?;
+            }
+            Lookup::Unknown | Lookup::Invalid => {}
+        }
+    }
+    writeln!(out, "evalgate: {}", count_benchmarks(count))
+}
+
+fn count_benchmarks(n: usize) -> String {
+    if n == 0 { "no benchmarks found".to_owned() } else { count(n, "benchmark") }
+}
+
 /// Writes "evalgate: error: " and a chain of causes, on one line.
 ///
 /// Nothing is left to report when this fails, so a write error is ignored.

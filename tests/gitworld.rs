@@ -69,8 +69,17 @@ impl World {
             .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("LC_ALL", "C")
-            .env("GIT_TERMINAL_PROMPT", "0");
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GL_ID", "GL_PROTOCOL"] {
+            .env("GIT_TERMINAL_PROMPT", "0")
+            // The machine's own evalgate configuration must not leak in.
+            .env("EVALGATE_SYSTEM_CONFIG", home.join("no-system-config.toml"));
+        for name in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GL_ID",
+            "GL_PROTOCOL",
+            "EVALGATE_CONFIG",
+        ] {
             command.env_remove(name);
         }
         command

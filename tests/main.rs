@@ -8,3 +8,4 @@ mod gitworld;
 mod hook;
 mod install;
 mod schema;
+mod server_view;

@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod install;
 mod pre_receive;
+mod registry;
 mod schema;
 mod token;
 
@@ -25,6 +26,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(args),
         Command::Config(command) => config::run(command),
         Command::Token(command) => token::run(command),
+        Command::Registry(command) => registry::run(command),
         Command::PreReceive(args) => Ok(pre_receive::run(args)),
         Command::Install(args) => install::install(args),
         Command::Uninstall(args) => install::uninstall(args),

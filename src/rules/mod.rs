@@ -9,6 +9,7 @@ pub mod eval_results;
 pub mod eval_yaml;
 mod fields;
 pub mod portability;
+pub mod registry;
 pub mod tokens;
 mod util;
 
@@ -85,6 +86,8 @@ pub struct Settings {
     pub severity: BTreeMap<Code, Level>,
     /// How `verifyToken`s are checked.
     pub tokens: tokens::TokenSettings,
+    /// The server's benchmarks, when it has a registry.
+    pub registry: Option<std::sync::Arc<crate::registry::Registry>>,
 }
 
 impl Default for Settings {
@@ -94,6 +97,7 @@ impl Default for Settings {
             frameworks: eval_yaml::shipped_frameworks(),
             severity: BTreeMap::new(),
             tokens: tokens::TokenSettings::default(),
+            registry: None,
         }
     }
 }
@@ -158,6 +162,9 @@ fn check_unadjusted(kind: Kind, bytes: &[u8], settings: &Settings) -> Checked {
             Kind::EvalResults => {
                 let mut findings = eval_results::check(&doc);
                 tokens::check(&doc, &settings.tokens, &mut findings);
+                if let Some(known) = &settings.registry {
+                    registry::check(&doc, known, &mut findings);
+                }
                 findings
             }
             Kind::EvalYaml => eval_yaml::check(&doc, settings),

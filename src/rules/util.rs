@@ -13,12 +13,16 @@ pub fn suggest<'a>(given: &str, known: &[&'a str]) -> Option<&'a str> {
         return Some(hit);
     }
     let limit = (given.chars().count() / 4).clamp(1, 3);
-    known
+    let close = known
         .iter()
         .map(|k| (distance(&given_norm, &norm(k)), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+        .map(|(_, k)| k);
+    // A name that holds a known one whole, as `gpqa_diamond` holds `diamond`.
+    close.or_else(|| {
+        known.iter().copied().find(|k| k.chars().count() >= 4 && given_norm.contains(&norm(k)))
+    })
 }
 
 /// Edit distance where swapping two neighbours counts as one edit.
@@ -65,5 +69,6 @@ mod tests {
         assert_eq!(suggest("taskid", &known), Some("task_id"));
         assert_eq!(suggest("vaule", &known), Some("value"));
         assert_eq!(suggest("completely", &known), None);
+        assert_eq!(suggest("gpqa_diamond", &["diamond", "main"]), Some("diamond"));
     }
 }
