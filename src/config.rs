@@ -191,7 +191,7 @@ impl Config {
     ///
     /// On problems the configuration may be partly changed; callers drop it.
     pub fn apply(&mut self, text: &str) -> Vec<Finding> {
-        let mut reader = Reader { text, findings: Vec::new() };
+        let mut reader = Reader { text, findings: Vec::new(), key: String::new() };
         let (table, errors) = DeTable::parse_recoverable(text);
         for error in errors {
             let span = error.span().map(|r| reader.span(r));
@@ -290,11 +290,15 @@ impl Config {
         let Some(table) = r.as_table(value, "severity") else { return };
         for (key, level) in table {
             let name = key.get_ref();
-            let Some(code) = Code::from_name(name) else {
-                let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+            // A configuration problem cannot be turned off by the configuration.
+            let settable = |c: &Code| !c.as_str().starts_with("config-");
+            let Some(code) = Code::from_name(name).filter(settable) else {
+                let names: Vec<&str> =
+                    Code::ALL.iter().filter(|c| settable(c)).map(|c| c.as_str()).collect();
                 r.unknown(key, name, "severity", &names);
                 continue;
             };
+            r.key = format!("severity.{name}");
             let choices =
                 [("error", Level::Error), ("warning", Level::Warning), ("off", Level::Off)];
             if let Some(level) = r.choice(level, &choices) {
@@ -323,6 +327,8 @@ impl Config {
 struct Reader<'t> {
     text: &'t str,
     findings: Vec<Finding>,
+    /// The key being read, as `hook.on_error`, for messages.
+    key: String,
 }
 
 impl Reader<'_> {
@@ -380,7 +386,9 @@ impl Reader<'_> {
             DeValue::Array(_) => "an array",
             DeValue::Table(_) => "a table",
         };
-        let message = if what == "this value" {
+        let message = if what == "this value" && !self.key.is_empty() {
+            format!("`{}` must be {expected}, found {found}", self.key)
+        } else if what == "this value" {
             format!("expected {expected}, found {found}")
         } else {
             format!("`{what}` must be {expected}, found {found}")
@@ -412,6 +420,7 @@ impl Reader<'_> {
         for (key, value) in table {
             let name: &str = key.get_ref();
             if known.contains(&name) {
+                self.key = format!("{what}.{name}");
                 each(self, name, value);
             } else {
                 self.unknown(key, name, what, known);

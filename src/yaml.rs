@@ -88,6 +88,8 @@ pub struct Node {
     pub span: Span,
     /// The core-schema type a tag gave the node (`str`, `int`, ...), if any.
     pub core_tag: Option<String>,
+    /// Whether the node carries any tag, core-schema or not.
+    pub tagged: bool,
 }
 
 /// What a scalar means under the YAML 1.2 core schema.
@@ -390,6 +392,8 @@ impl<'a> Builder<'a> {
 
     fn event(&mut self, event: Event<'_>, raw: RawSpan) -> Result<(), Finding> {
         let span = span_of(&raw);
+        // A tag is reported where it is written, which may be a line above.
+        let tag_at = raw.tag_start.map_or(span, |mark| point(&mark));
         match event {
             Event::DocumentStart(..) => {
                 self.documents += 1;
@@ -398,19 +402,21 @@ impl<'a> Builder<'a> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let core_tag = self.tag(tag.as_deref(), span);
+                let tag = self.tag(tag.as_deref(), tag_at);
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     _ => Style::Block,
                 };
                 let content = Content::Scalar { text: text.into_owned(), style };
-                let id = self.push(content, span, core_tag, Some(1))?;
+                let id = self.push(content, span, tag, Some(1))?;
                 self.anchor(anchor, id);
                 self.attach(id)?;
             }
-            Event::SequenceStart(_, anchor, tag) => self.open(false, anchor, tag, span)?,
-            Event::MappingStart(_, anchor, tag) => self.open(true, anchor, tag, span)?,
+            Event::SequenceStart(_, anchor, tag) => {
+                self.open(false, anchor, tag, (span, tag_at))?
+            }
+            Event::MappingStart(_, anchor, tag) => self.open(true, anchor, tag, (span, tag_at))?,
             Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
             Event::Alias(anchor) => self.alias(anchor, span)?,
             _ => {}
@@ -423,11 +429,11 @@ impl<'a> Builder<'a> {
         is_map: bool,
         anchor: usize,
         tag: Option<std::borrow::Cow<'_, serde_saphyr::granit_parser::Tag>>,
-        span: Span,
+        (span, tag_at): (Span, Span),
     ) -> Result<(), Finding> {
-        let core_tag = self.tag(tag.as_deref(), span);
+        let tag = self.tag(tag.as_deref(), tag_at);
         let content = if is_map { Content::Map(Vec::new()) } else { Content::Seq(Vec::new()) };
-        let id = self.push(content, span, core_tag, None)?;
+        let id = self.push(content, span, tag, None)?;
         self.anchor(anchor, id);
         if self.stack.len() >= self.limits.max_depth {
             return Err(too_deep(span, self.limits.max_depth));
@@ -452,7 +458,7 @@ impl<'a> Builder<'a> {
             .hint("write the value out instead of using an alias")
             .at(span));
         };
-        let id = self.push(Content::Alias(target), span, None, Some(size))?;
+        let id = self.push(Content::Alias(target), span, (None, false), Some(size))?;
         self.attach(id)
     }
 
@@ -461,7 +467,7 @@ impl<'a> Builder<'a> {
         &mut self,
         content: Content,
         span: Span,
-        core_tag: Option<String>,
+        (core_tag, tagged): (Option<String>, bool),
         expanded: Option<usize>,
     ) -> Result<NodeId, Finding> {
         if self.doc.nodes.len() >= self.limits.max_nodes {
@@ -472,7 +478,7 @@ impl<'a> Builder<'a> {
             .hint("split the results over several files")
             .at(span));
         }
-        self.doc.nodes.push(Node { content, span, core_tag });
+        self.doc.nodes.push(Node { content, span, core_tag, tagged });
         self.expanded.push(expanded);
         Ok(self.doc.nodes.len() - 1)
     }
@@ -483,15 +489,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Checks a tag; returns the core-schema type it names, if any.
+    /// Checks a tag; returns the core-schema type it names, if any, and
+    /// whether there is a tag at all.
     fn tag(
         &mut self,
         tag: Option<&serde_saphyr::granit_parser::Tag>,
         span: Span,
-    ) -> Option<String> {
-        let tag = tag?;
+    ) -> (Option<String>, bool) {
+        let Some(tag) = tag else { return (None, false) };
         if let Some(suffix) = tag.core_suffix() {
-            return Some(suffix.to_owned());
+            return (Some(suffix.to_owned()), true);
         }
         let shown = tag.original();
         self.findings.push(
@@ -499,7 +506,7 @@ impl<'a> Builder<'a> {
                 .hint("remove the tag; these files hold plain strings, numbers, lists and mappings")
                 .at(span),
         );
-        None
+        (None, true)
     }
 
     /// Puts a finished node into the collection that is open, or makes it the root.

@@ -85,3 +85,18 @@ fn colour_only_when_asked() {
             .contains("\x1b[1;31merror\x1b[0m[value-not-number]")
     );
 }
+
+#[test]
+fn paths_are_named_as_the_repository_names_them() {
+    let repo = crate::common::root().join("fixtures/repos/ignored-path");
+    let output = evalgate().current_dir(&repo).args(["check", "."]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains(" --> .eval_results/gpqa.yml\n"), "{stdout}");
+    assert!(!stdout.contains("./"), "{stdout}");
+
+    // A file named on its own in a sub-folder is still known as a results file.
+    let output =
+        evalgate().current_dir(&repo).args(["check", ".eval_results/old/hle.yaml"]).output();
+    let stdout = String::from_utf8(output.unwrap().stdout).unwrap();
+    assert!(stdout.starts_with("warning[ignored-path]: files in sub-folders"), "{stdout}");
+}

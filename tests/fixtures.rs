@@ -157,6 +157,14 @@ fn valid_cases_pass_and_every_code_has_a_case() {
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
 }
 
+#[test]
+fn every_code_is_documented_in_order() {
+    let docs = fs::read_to_string(root().join("docs/codes.md")).unwrap();
+    let sections: Vec<&str> = docs.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(sections, codes, "docs/codes.md has a `## <code>` section per code, in order");
+}
+
 /// The lines that differ, marked `-` (expected) and `+` (actual).
 fn line_diff(expected: &str, actual: &str) -> String {
     let (old, new): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());

@@ -95,11 +95,11 @@ fn targets(path: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>> {
         Ok(meta) if meta.is_dir() => return repo_targets(path, forced),
         Ok(_) => {}
     }
-    let in_results = path.parent().and_then(Path::file_name) == Some(".eval_results".as_ref());
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let in_results = results_path(path);
     let kind = forced.or(if name == "eval.yaml" {
         Some(Kind::EvalYaml)
-    } else if in_results {
+    } else if in_results.is_some() {
         Some(Kind::EvalResults)
     } else {
         None
@@ -110,9 +110,16 @@ fn targets(path: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>> {
              `.eval_results/`, or pass `--as eval-results|eval-yaml`"
         ))];
     };
-    let ignored =
-        if in_results { rules::hub_ignores(&format!(".eval_results/{name}")) } else { None };
+    let ignored = in_results.as_deref().and_then(rules::hub_ignores);
     vec![Ok(Target { read_from: Some(path.to_owned()), shown, kind, ignored })]
+}
+
+/// The path from the nearest `.eval_results` folder above `path`, as
+/// `.eval_results/sub/x.yaml`, if there is one.
+fn results_path(path: &Path) -> Option<String> {
+    let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
+    let at = parts.iter().rposition(|part| *part == ".eval_results")?;
+    (at + 1 < parts.len()).then(|| parts[at..].join("/"))
 }
 
 fn repo_targets(root: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>> {
@@ -161,11 +168,18 @@ fn repo_targets(root: &Path, forced: Option<Kind>) -> Vec<anyhow::Result<Target>
 
 fn file_target(root: &Path, rel: &str, kind: Kind) -> anyhow::Result<Target> {
     let path = root.join(rel);
-    let shown = path.display().to_string();
+    // `evalgate check .` names files as the repository does.
+    let shown = if root == Path::new(".") { rel.to_owned() } else { path.display().to_string() };
     let meta = fs::symlink_metadata(&path).with_context(|| format!("cannot read `{shown}`"))?;
     let ignored = rules::hub_ignores(rel);
     if !meta.file_type().is_file() {
-        let what = if meta.file_type().is_symlink() { "symbolic link" } else { "special file" };
+        let what = if meta.file_type().is_symlink() {
+            "symbolic link"
+        } else if meta.is_dir() {
+            "folder"
+        } else {
+            "special file"
+        };
         let finding = rules::not_a_file(what);
         return Ok(Target { read_from: None, shown, kind, ignored: Some(finding) });
     }

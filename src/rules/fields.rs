@@ -40,12 +40,24 @@ impl<'d> Fields<'d> {
 
     /// The entries of a mapping, or a `wrong-type` finding.
     pub fn mapping(&mut self, id: NodeId, path: &str) -> Option<&'d [(NodeId, NodeId)]> {
+        self.mapping_or(id, path, None)
+    }
+
+    /// The entries of a mapping, or a `wrong-type` finding with `hint`.
+    pub fn mapping_or(
+        &mut self,
+        id: NodeId,
+        path: &str,
+        hint: Option<&str>,
+    ) -> Option<&'d [(NodeId, NodeId)]> {
         let doc = self.doc;
         let entries = doc.as_map(id);
         if entries.is_none() {
             let found = doc.describe(id);
             let message = format!("`{}` must be a mapping, found {found}", shown(path));
-            self.at(id, path, Finding::new(Code::WrongType, message));
+            let mut finding = Finding::new(Code::WrongType, message);
+            finding.hint = hint.map(str::to_owned);
+            self.at(id, path, finding);
         }
         entries
     }
@@ -160,11 +172,14 @@ fn place(path: &str) -> String {
     if path.is_empty() {
         return "at the top level".to_owned();
     }
-    let entry = path.strip_prefix('[').and_then(|p| p.strip_suffix(']'));
-    match entry.and_then(|n| n.parse::<usize>().ok()) {
-        Some(index) => format!("in entry {}", index + 1),
-        None => format!("in `{}`", shown(path)),
+    let index = |text: &str| text.strip_suffix(']').and_then(|n| n.parse::<usize>().ok());
+    if let Some(entry) = path.strip_prefix('[').and_then(index) {
+        return format!("in entry {}", entry + 1);
     }
+    if let Some(task) = path.strip_prefix("tasks[").and_then(index) {
+        return format!("in task {}", task + 1);
+    }
+    format!("in `{}`", shown(path))
 }
 
 /// Where a missing key is reported: the mapping's first key, or the mapping.

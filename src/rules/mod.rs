@@ -71,7 +71,11 @@ pub fn hub_ignores(path: &str) -> Option<Finding> {
     };
     let hint = match rest.rsplit_once('.') {
         Some((stem, "yml")) if !stem.contains('/') => format!("rename it to `{stem}.yaml`"),
-        _ => "move it directly into `.eval_results/` with a name ending in `.yaml`".to_owned(),
+        _ if rest.ends_with(".yaml") || rest.ends_with(".yml") => {
+            "move it directly into `.eval_results/`".to_owned()
+        }
+        _ => "if it holds results, give it a name ending in `.yaml`; otherwise it is not read"
+            .to_owned(),
     };
     Some(Finding::new(Code::IgnoredPath, why).hint(hint))
 }
@@ -182,7 +186,7 @@ pub fn too_large(size: u64, max_bytes: usize) -> Finding {
         Code::FileTooLarge,
         format!("the file is {size} bytes, more than the cap of {max_bytes} bytes"),
     )
-    .hint("split the results over several files, or ask the server's operator to raise the cap")
+    .hint("make the file smaller (results can be split over several files), or ask the server's operator to raise the cap")
 }
 
 /// The finding for a symlink, submodule or folder where a file should be.
@@ -214,6 +218,9 @@ fn is_lfs_pointer(text: &str) -> bool {
 
 fn lfs_pointer() -> Finding {
     Finding::new(Code::LfsPointer, "this is a Git LFS pointer, not the YAML file")
-        .hint("results files must be committed to git itself: `git lfs untrack` the path")
+        .hint(
+            "commit the file to git itself: `git lfs untrack <path>`, then \
+             `git add --renormalize <path>` and commit",
+        )
         .at(Span::point(1, 1))
 }

@@ -23,7 +23,7 @@ pub fn check(doc: &Document, findings: &mut Vec<Finding>) {
             Content::Seq(items) => stack.extend(items.iter().rev()),
             Content::Map(entries) => stack.extend(entries.iter().rev().map(|(_, v)| *v)),
             Content::Scalar { text, style: Style::Plain } => {
-                if doc.raw(id).core_tag.is_none()
+                if !doc.raw(id).tagged
                     && let Some(reading) = yaml11_reading(text)
                 {
                     lints.push(lint(doc, id, text, reading));
@@ -66,10 +66,11 @@ fn text_to_12(yaml11: &'static str) -> Option<Reading> {
 /// How YAML 1.1 reads a plain scalar, when that differs from YAML 1.2.
 fn yaml11_reading(text: &str) -> Option<Reading> {
     match text {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+        // PyYAML leaves out the YAML 1.1 spec's `y` and `n`; so does this lint.
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
             return text_to_12("the boolean true");
         }
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
             return text_to_12("the boolean false");
         }
         _ => {}
@@ -181,7 +182,9 @@ mod tests {
             yaml11_reading("0o17").unwrap().fix.unwrap(),
             "write the number in decimal: `15`"
         );
-        for same in ["true", "null", "~", "20.9", "0", "-3", "1.5e+3", "hle", "12:30 pm", "0x1F"] {
+        for same in
+            ["true", "null", "~", "20.9", "0", "-3", "1.5e+3", "hle", "12:30 pm", "0x1F", "y", "N"]
+        {
             assert_eq!(yaml11_reading(same), None, "{same}");
         }
     }
