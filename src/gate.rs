@@ -260,7 +260,13 @@ impl<'a> Gate<'a> {
     /// - A path the Hub does not read gets its `ignored-path` warning only.
     /// - A blob over the size cap is judged by its header, never read.
     fn examine(&mut self, changed: &git::Changed) -> Result<Checked, git::Error> {
-        let only = |finding: Finding| Checked { source: None, findings: vec![finding] };
+        // Findings made here get the configured severities too.
+        let settings = self.settings;
+        let only = |finding: Finding| {
+            let mut findings = vec![finding];
+            settings.adjust(&mut findings);
+            Checked { source: None, findings }
+        };
         if changed.path == ".eval_results" {
             return Ok(only(rules::not_a_folder(entry_name(changed.kind))));
         }

@@ -237,3 +237,15 @@ fn registry_list_shows_benchmarks_tasks_and_where_they_were_found() {
         )
     );
 }
+
+#[test]
+fn severity_overrides_reach_findings_about_paths_too() {
+    let server = Server::new();
+    let repo_config = server.model.join("evalgate.toml");
+    let config =
+        fs::read_to_string(&repo_config).unwrap() + "\n[severity]\nignored-path = \"error\"\n";
+    fs::write(&repo_config, config).unwrap();
+    let client = server.world.clone(&server.model, "a");
+    client.commit(&[(".eval_results/hle.yml", &result("cais/hle", "hle"))], "yml");
+    client.push(&["origin", "main"]).assert_rejected().shows("error[ignored-path]");
+}
