@@ -361,6 +361,20 @@ mod tests {
     }
 
     #[test]
+    fn shape_mode_checks_form_and_algorithm_only() {
+        let (signing, _) = key();
+        let token = sign(&claims(), &signing, "k1");
+        assert_eq!(check_shape(&token), Ok(()));
+        // Another key's signature has the same shape.
+        let other = sign(&claims(), &SigningKey::from_bytes(&[9; 32]), "k2");
+        assert_eq!(check_shape(&other), Ok(()));
+        let rest = token.split_once('.').unwrap().1;
+        let none = format!("{}.{rest}", B64.encode(r#"{"alg":"none"}"#));
+        assert_eq!(check_shape(&none).unwrap_err().code, Code::TokenAlgorithm);
+        assert_eq!(check_shape("x.y").unwrap_err().code, Code::TokenMalformed);
+    }
+
+    #[test]
     fn dates_convert_both_ways() {
         assert_eq!(date_of(0), "1970-01-01");
         assert_eq!(date_of(1_700_000_000), "2023-11-14");

@@ -224,3 +224,30 @@ fn lfs_pointer() -> Finding {
         )
         .at(Span::point(1, 1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(kind: Kind, bytes: &[u8]) -> Vec<&'static str> {
+        check(kind, bytes, &Settings::default()).findings.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_five_mib_file_is_refused_unparsed() {
+        let big = "- dataset: {id: cais/hle, task_id: hle}\n  value: 1\n".repeat(110_000);
+        assert!(big.len() > 5 << 20);
+        assert_eq!(codes(Kind::EvalResults, big.as_bytes()), ["file-too-large"]);
+    }
+
+    #[test]
+    fn binary_data_is_reported_not_parsed() {
+        // NUL bytes are valid UTF-8 but no YAML: the parser stops at the first.
+        let checked = check(Kind::EvalResults, &[0; 64], &Settings::default());
+        assert_eq!(checked.findings.len(), 1);
+        assert_eq!(checked.findings[0].code, Code::YamlSyntax);
+        assert_eq!(checked.findings[0].span, Some(Span::point(1, 1)));
+        let latin1 = b"- dataset: {id: a/b, task_id: t}\n  notes: caf\xe9\n";
+        assert_eq!(codes(Kind::EvalResults, latin1), ["not-utf8"]);
+    }
+}
