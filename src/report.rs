@@ -406,7 +406,7 @@ fn hook_listing(out: &mut dyn Write, verdict: &crate::gate::Verdict) -> io::Resu
         let outcome = Totals::of(std::slice::from_ref(report)).problems();
         let refs: Vec<String> = report.refs.iter().map(|label| format!("`{label}`")).collect();
         let line = format!(
-            "checked file `{}` in {}: {outcome}",
+            "checked file `{}` ({outcome}) in {}",
             report.path,
             list_fitting(&refs, WIDTH / 2)
         );

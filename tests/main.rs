@@ -3,6 +3,7 @@
 
 mod check_cli;
 mod common;
+mod e2e;
 mod fixtures;
 mod gitworld;
 mod hook;
