@@ -80,6 +80,9 @@ impl Daemon {
     /// Starts `command` with its output going to `log`.
     pub fn start(name: &'static str, mut command: Command, log: &Path) -> Daemon {
         let file = fs::File::create(log).expect("log file");
+        // A group of its own, so stopping it also stops the workers it forked.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let child = command
             .stdin(Stdio::null())
             .stdout(file.try_clone().expect("log file"))
@@ -93,7 +96,9 @@ impl Daemon {
     /// the server died or took longer than ten seconds.
     pub fn wait_for(&mut self, address: &str) {
         let address: SocketAddr = address.parse().expect("socket address");
-        self.wait_until(|| TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok());
+        self.wait_until(|| {
+            TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+        });
     }
 
     /// Waits until `path` exists (a unix socket), as [`Daemon::wait_for`].
@@ -125,8 +130,8 @@ impl Daemon {
 
 impl Drop for Daemon {
     fn drop(&mut self) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(3) {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -134,7 +139,7 @@ impl Drop for Daemon {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = self.child.kill();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
     }
 }
