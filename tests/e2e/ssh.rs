@@ -154,9 +154,13 @@ fn ssh_pushes_to_gitolite_are_gated_by_a_common_hook() {
     fs::write(&rc, text_rc.replacen(line, &line[2..], 1)).unwrap();
     let local = user.home.join("local");
     run(user.command("mkdir").arg(&local));
-    let evalgate = env!("CARGO_BIN_EXE_evalgate");
+    // Installed where the gitolite user can run it, as an operator would
+    // (the build folder may be closed to other users).
+    let evalgate = world.path("bin/evalgate");
+    fs::create_dir(world.path("bin")).unwrap();
+    fs::copy(env!("CARGO_BIN_EXE_evalgate"), &evalgate).unwrap();
     let args = ["--layout", "gitolite", "--server-wide", local.to_str().unwrap()];
-    run(user.command(evalgate).arg("install").args(args));
+    run(user.command(&evalgate).arg("install").args(args));
     run(user.command(&gitolite).args(["setup", "--hooks-only"]));
     let linked = user.home.join("repositories/testing.git/hooks/pre-receive");
     assert_eq!(fs::read_link(&linked).unwrap(), local.join("hooks/common/pre-receive"));
@@ -194,7 +198,7 @@ fn ssh_pushes_to_gitolite_are_gated_by_a_common_hook() {
 
     // Uninstalled, the links gitolite made point nowhere, which git takes
     // as no hook: the same push goes through.
-    run(user.command(evalgate).arg("uninstall").args(args));
+    run(user.command(&evalgate).arg("uninstall").args(args));
     assert!(!linked.exists() && fs::symlink_metadata(&linked).is_ok());
     client.push(&["origin", "HEAD:main"]).assert_accepted().hides("evalgate");
 }
