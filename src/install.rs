@@ -169,6 +169,8 @@ pub fn hook_files(
     let each = |repos: &[PathBuf]| {
         repos.iter().map(|repo| hook_file(layout, Place::Repository(repo))).collect()
     };
+    // TODO: a repository made after `--all` ran has no hook until it runs
+    // again; pushes to it are not checked meanwhile.
     match targets {
         _ if layout == Layout::Gitolite && !matches!(targets, Targets::ServerWide(_)) => {
             Err(Error::ServerWideOnly { layout })
@@ -285,6 +287,8 @@ pub fn install(
 /// - Folders that evalgate's hook leaves empty (`pre-receive.d`,
 ///   `custom_hooks`) go too, up to [`HookFile::base`].
 pub fn uninstall(hook: &HookFile) -> Result<Removed, Error> {
+    // TODO: gitolite's links to a removed common hook stay in each
+    // repository; git runs nothing through them, but they are clutter.
     let removed = remove(&hook.path)?;
     if removed == Removed::Removed {
         remove_empty_folders(&hook.path, &hook.base);

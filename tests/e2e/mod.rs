@@ -156,3 +156,14 @@ pub fn write_script(path: &Path, text: &str) {
         fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 }
+
+#[test]
+fn a_missing_server_program_fails_naming_its_package() {
+    let failed = std::panic::catch_unwind(|| require("evalgate-no-such-server", "no-such-package"));
+    let message = failed.expect_err("found a program that does not exist");
+    let message = message.downcast_ref::<String>().expect("a formatted message");
+    assert!(
+        message.contains("needs the Debian package `no-such-package`: apt-get install -y no-such"),
+        "{message}"
+    );
+}
