@@ -177,7 +177,9 @@ pub enum Color {
 /// for the pusher. Files the push does not change are never blamed. Under
 /// GitLab (`GL_ID` or `GL_PROTOCOL` set) every line starts with
 /// `GL-HOOK-ERR: `. `git push -o evalgate.quiet` silences the line on a
-/// clean push.
+/// clean push; `-o evalgate.verbose` lists every checked ref and file.
+/// Gitea's own copies of pull request branches (`GITEA_INTERNAL_PUSH=true`
+/// to `refs/pull/*`) pass unchecked; its merges into branches are checked.
 ///
 /// Exit status: 0 accepts the push, 1 rejects it (errors found), 2 rejects
 /// it because it could not be checked (0 with `--on-error allow`).
