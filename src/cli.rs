@@ -194,7 +194,9 @@ pub enum Color {
 /// for the pusher. Files the push does not change are never blamed. Under
 /// GitLab (`GL_ID` or `GL_PROTOCOL` set) every line starts with
 /// `GL-HOOK-ERR: `. `git push -o evalgate.quiet` silences the line on a
-/// clean push.
+/// clean push; `-o evalgate.verbose` lists every checked ref and file.
+/// Gitea's own copies of pull request branches (`GITEA_INTERNAL_PUSH=true`
+/// to `refs/pull/*`) pass unchecked; its merges into branches are checked.
 ///
 /// Exit status: 0 accepts the push, 1 rejects it (errors found), 2 rejects
 /// it because it could not be checked (0 with `--on-error allow`).
@@ -280,22 +282,32 @@ pub enum OnError {
 /// `evalgate pre-receive` with the options given here. If the program is
 /// later moved or deleted, the script rejects every push with a message
 /// rather than let files through unchecked. Installing again is a no-op; a
-/// hook evalgate did not write is left alone unless `--force`.
+/// hook evalgate did not write is left alone unless `--chain` or `--force`.
+///
+/// Where it goes, by `--layout`:
+///   git       REPO/hooks/pre-receive
+///   gitea     REPO/hooks/pre-receive.d/evalgate (Gitea, Forgejo)
+///   gitlab    REPO/custom_hooks/pre-receive.d/evalgate, or with
+///             `--server-wide DIR`: DIR/pre-receive.d/evalgate
+///   gitolite  `--server-wide LOCAL_CODE`: LOCAL_CODE/hooks/common/pre-receive;
+///             then run `gitolite setup --hooks-only` as gitolite's user
 ///
 /// Exit status: 0 when every repository has the hook, 1 otherwise.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct InstallArgs {
-    /// Bare repositories (or work trees with a `.git` folder).
-    #[arg(required = true, value_name = "REPO")]
-    pub repos: Vec<PathBuf>,
-
-    /// Where the server looks for hooks.
-    #[arg(long, value_enum, default_value_t = LayoutArg::Git)]
-    pub layout: LayoutArg,
+    #[command(flatten)]
+    pub targets: Targets,
 
     /// Replace a hook that evalgate did not write.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "chain")]
     pub force: bool,
+
+    /// Keep a hook that evalgate did not write, as `<hook>.before-evalgate`,
+    /// and run it first on the same input (git and gitolite layouts).
+    /// `uninstall` puts it back.
+    #[arg(long)]
+    pub chain: bool,
 
     #[command(flatten)]
     pub hook: HookOptions,
@@ -303,11 +315,35 @@ pub struct InstallArgs {
 
 /// Remove evalgate's pre-receive hook, and only evalgate's, from repositories.
 ///
+/// A hook that `install --chain` kept goes back in its place.
+///
 /// Exit status: 0 when no repository has evalgate's hook any more, 1 otherwise.
 #[derive(Debug, clap::Args)]
 pub struct UninstallArgs {
-    #[arg(required = true, value_name = "REPO")]
+    #[command(flatten)]
+    pub targets: Targets,
+}
+
+/// Which repositories, or which server-wide folder.
+#[derive(Debug, clap::Args)]
+pub struct Targets {
+    /// Bare repositories (or work trees with a `.git` folder).
+    #[arg(
+        value_name = "REPO",
+        required_unless_present_any = ["all", "server_wide"],
+        conflicts_with_all = ["all", "server_wide"]
+    )]
     pub repos: Vec<PathBuf>,
+
+    /// Every repository under ROOT, such as Gitea's repository root, which
+    /// has no server-wide hook folder. Run it again for new repositories.
+    #[arg(long, value_name = "ROOT", conflicts_with = "server_wide")]
+    pub all: Option<PathBuf>,
+
+    /// The server's own hook folder, for all its repositories: GitLab's
+    /// `custom_hooks_dir`, or gitolite's `LOCAL_CODE`.
+    #[arg(long, value_name = "DIR")]
+    pub server_wide: Option<PathBuf>,
 
     /// Where the server looks for hooks.
     #[arg(long, value_enum, default_value_t = LayoutArg::Git)]
@@ -322,6 +358,8 @@ pub enum LayoutArg {
     Gitea,
     /// GitLab: `custom_hooks/pre-receive.d/evalgate`.
     Gitlab,
+    /// gitolite: `<LOCAL_CODE>/hooks/common/pre-receive`.
+    Gitolite,
 }
 
 impl From<LayoutArg> for evalgate::install::Layout {
@@ -330,6 +368,7 @@ impl From<LayoutArg> for evalgate::install::Layout {
             LayoutArg::Git => evalgate::install::Layout::Git,
             LayoutArg::Gitea => evalgate::install::Layout::Gitea,
             LayoutArg::Gitlab => evalgate::install::Layout::Gitlab,
+            LayoutArg::Gitolite => evalgate::install::Layout::Gitolite,
         }
     }
 }

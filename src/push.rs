@@ -5,7 +5,8 @@
 //! stay hex text here, checked against the repository's object format, so
 //! the rest of the program never sees a git library's types. Push
 //! certificates (`GIT_PUSH_CERT*`) and server-specific variables other than
-//! GitLab's `GL_ID`/`GL_PROTOCOL` are not read.
+//! GitLab's `GL_ID`/`GL_PROTOCOL` and Gitea's `GITEA_INTERNAL_PUSH` are not
+//! read.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -155,6 +156,8 @@ pub struct Environment {
     pub gitlab: bool,
     /// `GIT_PUSH_OPTION_0..N`, when the server advertises push options.
     pub push_options: Vec<String>,
+    /// Whether Gitea or Forgejo pushes for itself (`GITEA_INTERNAL_PUSH=true`).
+    pub gitea_internal: bool,
 }
 
 impl Environment {
@@ -186,7 +189,23 @@ impl Environment {
                 .unwrap_or_default(),
             gitlab: set("GL_ID").is_some() || set("GL_PROTOCOL").is_some(),
             push_options,
+            gitea_internal: set("GITEA_INTERNAL_PUSH").is_some_and(|value| value == "true"),
         }
+    }
+
+    /// Whether the server itself writes this ref, copying commits that were
+    /// checked when they were pushed, so the hook lets it through.
+    ///
+    /// # Notes
+    /// - Gitea and Forgejo copy a pull request's head branch to
+    ///   `refs/pull/<n>/head` with `GITEA_INTERNAL_PUSH=true`; the branch
+    ///   was checked when it was pushed (or lives in a fork of this server,
+    ///   where the fork's own hook checked it). Rejecting the copy would only
+    ///   break the pull request page.
+    /// - Any push into a branch or tag is checked, internal or not: a merge
+    ///   done by the server changes what the branch holds.
+    pub fn server_writes(&self, update: &RefUpdate) -> bool {
+        self.gitea_internal && update.name.starts_with("refs/pull/")
     }
 
     /// Whether the pusher passed `git push -o <name>`.
@@ -397,8 +416,25 @@ mod tests {
         assert_eq!(env.git_dir, PathBuf::from("/srv/r.git"));
         assert_eq!(env.alternate_object_directories, [PathBuf::from("/srv/r.git/objects")]);
         assert!(env.gitlab && env.has_push_option("evalgate.quiet"));
+        assert!(!env.gitea_internal);
         let bare = Environment::from_vars(|_| None);
         assert_eq!(bare.git_dir, PathBuf::from("."));
         assert!(!bare.gitlab && bare.object_directory.is_none());
+    }
+
+    #[test]
+    fn gitea_internal_pushes_pass_only_for_pull_request_refs() {
+        let internal = |value: &'static str| {
+            Environment::from_vars(move |name| {
+                (name == "GITEA_INTERNAL_PUSH").then(|| value.into())
+            })
+        };
+        let update = |name: &str| RefUpdate { old: None, new: None, name: name.to_owned() };
+        let gitea = internal("true");
+        assert!(gitea.server_writes(&update("refs/pull/7/head")));
+        assert!(!gitea.server_writes(&update("refs/heads/main")));
+        assert!(!gitea.server_writes(&update("refs/tags/v1")));
+        assert!(!internal("false").server_writes(&update("refs/pull/7/head")));
+        assert!(!internal("").server_writes(&update("refs/pull/7/head")));
     }
 }

@@ -67,13 +67,17 @@ impl Totals {
 
     /// "2 errors and 1 warning in 3 files", "no problems in 1 file".
     pub fn describe(&self) -> String {
-        let what = match (self.errors, self.warnings) {
+        format!("{} in {}", self.problems(), count(self.files, "file"))
+    }
+
+    /// "2 errors and 1 warning", "no problems".
+    pub fn problems(&self) -> String {
+        match (self.errors, self.warnings) {
             (0, 0) => "no problems".to_owned(),
             (e, 0) => count(e, "error"),
             (0, w) => count(w, "warning"),
             (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
-        };
-        format!("{what} in {}", count(self.files, "file"))
+        }
     }
 }
 
@@ -361,6 +365,8 @@ pub struct HookStyle {
     pub max_findings: usize,
     /// Say nothing about a push without findings.
     pub quiet: bool,
+    /// Also list every checked ref and file, problems or not.
+    pub verbose: bool,
 }
 
 /// The prefix GitLab looks for before it shows a hook's line to the pusher.
@@ -371,7 +377,8 @@ pub const GITLAB_PREFIX: &str = "GL-HOOK-ERR: ";
 /// A rejection is one block: a head line naming the refs with errors, each
 /// finding (errors first), and a summary line. Warnings alone do not reject;
 /// they are shown with a summary line. A clean push gets one short line, or
-/// nothing when no eval file changed or `quiet` is set.
+/// nothing when no eval file changed or `quiet` is set. `verbose` first
+/// lists each checked ref and file, and wins over `quiet`.
 pub fn hook_verdict(
     out: &mut dyn Write,
     verdict: &crate::gate::Verdict,
@@ -383,6 +390,10 @@ pub fn hook_verdict(
         let line =
             format!("note: `{}` points at a {kind}, not a commit; not checked", clean(ref_name));
         write_wrapped(&mut text, "evalgate: ", 10, &line)?;
+    }
+
+    if style.verbose {
+        hook_listing(&mut text, verdict)?;
     }
 
     // A path checked in several versions (several commits) is one file.
@@ -410,11 +421,36 @@ pub fn hook_verdict(
             count(totals.files, "file")
         );
         write_wrapped(&mut text, "evalgate: ", 10, &summary)?;
-    } else if totals.files > 0 && !style.quiet {
+    } else if totals.files > 0 && (style.verbose || !style.quiet) {
         let summary = format!("{} checked in {refs}, no problems", count(totals.files, "file"));
         write_wrapped(&mut text, "evalgate: ", 10, &summary)?;
     }
     write_for_hook(out, &text, style.gitlab)
+}
+
+/// Writes one line per checked ref and per checked file, with its outcome.
+fn hook_listing(out: &mut dyn Write, verdict: &crate::gate::Verdict) -> io::Result<()> {
+    for name in &verdict.checked_refs {
+        write_wrapped(out, "evalgate: ", 10, &format!("checked ref `{name}`"))?;
+    }
+    for report in &verdict.reports {
+        let outcome = Totals::of(std::slice::from_ref(report)).problems();
+        let refs: Vec<String> = report.refs.iter().map(|label| format!("`{label}`")).collect();
+        let line = format!(
+            "checked file `{}` ({outcome}) in {}",
+            report.path,
+            list_fitting(&refs, WIDTH / 2)
+        );
+        write_wrapped(out, "evalgate: ", 10, &line)?;
+    }
+    if verdict.reports.is_empty() {
+        let line = format!(
+            "no eval.yaml or .eval_results/ file changed in {}",
+            count(verdict.checked_refs.len(), "checked ref")
+        );
+        write_wrapped(out, "evalgate: ", 10, &line)?;
+    }
+    Ok(())
 }
 
 /// Writes why the hook could not check a push, and what it does about it.

@@ -2,7 +2,9 @@
 //! identity, bare server repositories with evalgate installed, and clones
 //! that commit and push with the real `git`.
 
+use std::collections::BTreeMap;
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -253,4 +255,59 @@ pub fn ref_of(world: &World, repo: &Path, name: &str) -> Option<String> {
     let output = world.git_command(repo, &["rev-parse", "--verify", "--quiet", name]).output();
     let output = output.expect("git runs");
     output.status.success().then(|| text(&output.stdout).trim().to_owned())
+}
+
+/// Every file, folder and link under `root`: relative path to what it is
+/// (`dir`, `file 755 <hash of the content>`, `link -> <target>`), so two
+/// trees compare equal only with the same names, modes and contents.
+pub fn tree(root: &Path) -> BTreeMap<String, String> {
+    let mut entries = BTreeMap::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            let name = path.strip_prefix(root).expect("under root").display().to_string();
+            let meta = fs::symlink_metadata(&path).expect("metadata");
+            let what = if meta.is_symlink() {
+                format!("link -> {}", fs::read_link(&path).expect("link").display())
+            } else if meta.is_dir() {
+                pending.push(path);
+                "dir".to_owned()
+            } else {
+                let mut hasher = DefaultHasher::new();
+                fs::read(&path).expect("read").hash(&mut hasher);
+                format!("file {:o} {:016x}", mode(&meta), hasher.finish())
+            };
+            entries.insert(name, what);
+        }
+    }
+    entries
+}
+
+#[cfg(unix)]
+fn mode(meta: &fs::Metadata) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
+}
+
+#[cfg(not(unix))]
+fn mode(_meta: &fs::Metadata) -> u32 {
+    0
+}
+
+/// What changed from `before` to `after`: `+ path`, `- path`, `~ path`, sorted.
+pub fn tree_diff(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut changes = Vec::new();
+    for (path, what) in after {
+        match before.get(path) {
+            None => changes.push(format!("+ {path}")),
+            Some(old) if old != what => changes.push(format!("~ {path}")),
+            Some(_) => {}
+        }
+    }
+    changes.extend(before.keys().filter(|p| !after.contains_key(*p)).map(|p| format!("- {p}")));
+    changes.sort();
+    changes
 }

@@ -4,6 +4,7 @@
 mod check_cli;
 mod common;
 mod docs;
+mod e2e;
 mod fixtures;
 mod gitworld;
 mod hook;

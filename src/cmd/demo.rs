@@ -37,9 +37,10 @@ pub fn run(_args: DemoArgs) -> anyhow::Result<ExitCode> {
 
     demo.git(out, temp.path(), &["init", "--bare", "--quiet", "server.git"])?;
     writeln!(out, "$ evalgate install server.git")?;
-    let shim = install::shim(&crate::cmd::install::this_program()?, &[])?;
-    let (path, _) = install::install(&demo.server, Layout::Git, &shim, false)?;
-    writeln!(out, "installed {}\n", path.display())?;
+    let hook = install::hook_file(Layout::Git, install::Place::Repository(&demo.server))?;
+    let program = crate::cmd::install::this_program()?;
+    install::install(&hook.path, &program, &[], install::Existing::Refuse)?;
+    writeln!(out, "installed {}\n", hook.path.display())?;
     demo.git(out, temp.path(), &["clone", "--quiet", "server.git", "work"])?;
     writeln!(out, "$ cd work\n")?;
 

@@ -40,6 +40,7 @@ pub fn run(args: PreReceiveArgs) -> ExitCode {
         gitlab: gitlab(Some(&config)),
         max_findings: args.hook.max_findings.unwrap_or(config.max_findings),
         quiet: env.has_push_option("evalgate.quiet"),
+        verbose: env.has_push_option("evalgate.verbose"),
     };
     let mut settings = config.settings();
     if let Some(bytes) = args.hook.max_file_size {
@@ -91,6 +92,7 @@ fn config_problem(error: &config::Error) -> String {
 fn check(env: &Environment, options: &Options) -> anyhow::Result<Verdict> {
     let input = push::read_stdin()?;
     let repo = Repo::open(env)?;
-    let updates = push::parse_updates(&input, repo.object_format())?;
+    let mut updates = push::parse_updates(&input, repo.object_format())?;
+    updates.retain(|update| !env.server_writes(update));
     Ok(gate::check_push(&repo, &updates, options)?)
 }
