@@ -653,7 +653,7 @@ impl Repo {
             .objects
             .find_commit_iter(&gid, &mut buf)
             .map_err(|e| self.lookup_error(&gid, e))?;
-        let committer = iter.committer().map_err(|source| read_error(&gid, source.into()))?;
+        let committer = iter.committer().map_err(|source| read_error(&gid, source))?;
         Ok(committer.seconds())
     }
 

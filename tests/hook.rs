@@ -555,7 +555,10 @@ fn the_demo_runs_and_succeeds() {
     assert!(output.status.success(), "{stdout}\n{}", text(&output.stderr));
     assert!(stdout.contains("remote: evalgate: 1 file checked in 1 ref, no problems"), "{stdout}");
     assert!(stdout.contains("! [remote rejected] main -> main (pre-receive hook declined)"));
-    assert!(stdout.contains("remote: error[value-not-number]: `value` must be a number"), "{stdout}");
+    assert!(
+        stdout.contains("remote: error[value-not-number]: `value` must be a number"),
+        "{stdout}"
+    );
     assert!(stdout.contains("remote:  --> .eval_results/broken.yaml:3:10 (refs/heads/main)"));
     assert!(stdout.contains("both pushes behaved as expected"), "{stdout}");
 }

@@ -45,7 +45,10 @@ pub fn run(_args: DemoArgs) -> anyhow::Result<ExitCode> {
 
     writeln!(out, "# A valid results file is accepted.")?;
     let accepted = demo.push_file(out, "hle.yaml", VALID, "Add HLE results")?;
-    writeln!(out, "# An invalid one (no task, a quoted value) is rejected; the server keeps what it had.")?;
+    writeln!(
+        out,
+        "# An invalid one (no task, a quoted value) is rejected; the server keeps what it had."
+    )?;
     let rejected = !demo.push_file(out, "broken.yaml", INVALID, "Add broken results")?;
 
     // The temporary folder goes when `temp` drops; say so before it does.

@@ -12,6 +12,9 @@ use crate::cli::{InstallArgs, UninstallArgs};
 use crate::cmd::{EXIT_FOUND, EXIT_OK, print_error};
 
 pub fn install(args: InstallArgs) -> anyhow::Result<ExitCode> {
+    if args.post_receive {
+        return crate::cmd::post_receive::install(args);
+    }
     let program = this_program()?;
     let shim = install::shim(&program, &args.hook.to_args())?;
     let layout = Layout::from(args.layout);
@@ -35,6 +38,9 @@ pub fn install(args: InstallArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn uninstall(args: UninstallArgs) -> anyhow::Result<ExitCode> {
+    if args.post_receive {
+        return crate::cmd::post_receive::uninstall(args);
+    }
     let layout = Layout::from(args.layout);
     let mut out = std::io::stdout().lock();
     let mut failed = false;
