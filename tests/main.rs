@@ -8,5 +8,6 @@ mod fixtures;
 mod gitworld;
 mod hook;
 mod install;
+mod leaderboard;
 mod schema;
 mod server_view;

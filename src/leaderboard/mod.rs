@@ -161,9 +161,12 @@ pub struct TaskBoard {
 pub struct BenchmarkPage {
     pub schema: u32,
     pub kind: String,
-    #[serde(flatten)]
+    /// The benchmark; its `tasks` are the ids it declares.
+    #[serde(rename = "benchmark")]
     pub info: BenchmarkInfo,
     pub page: String,
+    /// A board per task: declared tasks in their order, then any other
+    /// task a result names (when the benchmark declares none).
     pub tasks: Vec<TaskBoard>,
     pub rejected: Vec<Rejected>,
 }
