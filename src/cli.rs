@@ -18,6 +18,8 @@ pub enum Command {
     Check(CheckArgs),
     Schema(SchemaArgs),
     PreReceive(PreReceiveArgs),
+    PostReceive(PostReceiveArgs),
+    Leaderboard(LeaderboardArgs),
     Install(InstallArgs),
     Uninstall(UninstallArgs),
     Demo(DemoArgs),
@@ -309,6 +311,11 @@ pub struct InstallArgs {
     #[arg(long)]
     pub chain: bool,
 
+    /// Install the post-receive hook that updates the leaderboard instead
+    /// (only `--config` is passed on to it).
+    #[arg(long)]
+    pub post_receive: bool,
+
     #[command(flatten)]
     pub hook: HookOptions,
 }
@@ -322,6 +329,10 @@ pub struct InstallArgs {
 pub struct UninstallArgs {
     #[command(flatten)]
     pub targets: Targets,
+
+    /// Remove the post-receive hook (leaderboard updates) instead.
+    #[arg(long)]
+    pub post_receive: bool,
 }
 
 /// Which repositories, or which server-wide folder.
@@ -384,3 +395,58 @@ impl From<LayoutArg> for evalgate::install::Layout {
 /// Exit status: 0 when both pushes behaved as expected, 1 otherwise.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {}
+
+/// Build leaderboards from the server's repositories: JSON, Markdown and a
+/// static HTML site.
+///
+/// Reads every bare repository under `--root` (or the configuration's
+/// `leaderboard.roots`, else the roots of `registry.repositories`):
+/// benchmarks are those with an `eval.yaml` on their default branch;
+/// results are the `.eval_results/*.yaml` of every repository on its
+/// default branch and on review refs (`refs/pr/*`, `refs/for/*`,
+/// `refs/pull/*/head`, `refs/merge-requests/*/head`). Results the rules
+/// reject are listed apart, with the findings. Pages no longer backed by a
+/// repository are removed.
+///
+/// Exit status: 0 built, 2 could not build.
+#[derive(Debug, clap::Args)]
+pub struct LeaderboardArgs {
+    /// The folder to write the site to (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// A folder of bare repositories as `<owner>/<name>.git`; repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub root: Vec<PathBuf>,
+
+    /// The configuration file (default: `$EVALGATE_CONFIG`, else the
+    /// server-wide file).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Run as a git server's post-receive hook: update the leaderboard pages a
+/// push touched.
+///
+/// Reads git's `<old> <new> <ref>` lines on standard input, then rewrites
+/// the pushed repository's model page, the pages of the benchmarks its old
+/// and new results name, the rejected list and the index, from the
+/// repository as it is now. A push that changes a benchmark's tasks
+/// rebuilds the whole site. Problems are reported as a message; the exit
+/// status is always 0, as the push has already happened.
+#[derive(Debug, clap::Args)]
+pub struct PostReceiveArgs {
+    /// The site folder (default: the configuration's `leaderboard.out`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// A folder of bare repositories; repeatable (default: as
+    /// `evalgate leaderboard` finds them).
+    #[arg(long, value_name = "DIR")]
+    pub root: Vec<PathBuf>,
+
+    /// The configuration file (default: `$EVALGATE_CONFIG`, else the
+    /// server-wide file; a repository's own `evalgate.toml` is not read).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}

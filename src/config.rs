@@ -93,6 +93,35 @@ pub struct TokenKey {
     pub public_key: [u8; 32],
 }
 
+/// A benchmark whose tasks rank lower values first, such as error rates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LowerIsBetter {
+    pub benchmark: String,
+    /// The tasks; empty for every task of the benchmark.
+    pub tasks: Vec<String>,
+}
+
+/// Where leaderboards are built from and written to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaderboardConfig {
+    /// The folder the site is written to, for `post-receive`.
+    pub out: Option<PathBuf>,
+    /// Folders whose bare repositories are read; none means the registry
+    /// templates' roots.
+    pub roots: Vec<PathBuf>,
+    pub lower_is_better: Vec<LowerIsBetter>,
+}
+
+impl LeaderboardConfig {
+    /// Whether lower values rank first for `task` of `benchmark`.
+    pub fn lower_is_better(&self, benchmark: &str, task: &str) -> bool {
+        self.lower_is_better.iter().any(|rule| {
+            rule.benchmark == benchmark
+                && (rule.tasks.is_empty() || rule.tasks.iter().any(|t| t == task))
+        })
+    }
+}
+
 /// The configuration in force.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -108,6 +137,7 @@ pub struct Config {
     pub benchmarks: Vec<StaticBenchmark>,
     pub token_mode: TokenMode,
     pub token_keys: Vec<TokenKey>,
+    pub leaderboard: LeaderboardConfig,
     /// The files it was read from, in the order they were applied.
     pub sources: Vec<PathBuf>,
 }
@@ -129,6 +159,7 @@ impl Default for Config {
             benchmarks: Vec::new(),
             token_mode: TokenMode::Off,
             token_keys: Vec::new(),
+            leaderboard: LeaderboardConfig::default(),
             sources: Vec::new(),
         }
     }
@@ -279,9 +310,28 @@ impl Config {
                     }
                     _ => self.token_keys = r.list(v, "tokens.key", Reader::token_key),
                 }),
-                other => {
-                    r.unknown(key, other, "", &["severity", "checks", "hook", "registry", "tokens"])
-                }
+                "leaderboard" => r.table(
+                    value,
+                    "leaderboard",
+                    &["out", "roots", "lower_is_better"],
+                    |r, k, v| match k {
+                        "out" => self.leaderboard.out = r.absolute_path(v),
+                        "roots" => {
+                            let roots = r.strings(v).into_iter().map(PathBuf::from).collect();
+                            self.leaderboard.roots = roots;
+                        }
+                        _ => {
+                            self.leaderboard.lower_is_better =
+                                r.list(v, "leaderboard.lower_is_better", Reader::lower_is_better)
+                        }
+                    },
+                ),
+                other => r.unknown(
+                    key,
+                    other,
+                    "",
+                    &["severity", "checks", "hook", "registry", "tokens", "leaderboard"],
+                ),
             }
         }
     }
@@ -593,6 +643,32 @@ impl Reader<'_> {
         Some(StaticBenchmark { id, tasks })
     }
 
+    fn absolute_path(&mut self, value: &Spanned<DeValue<'_>>) -> Option<PathBuf> {
+        let text = self.string(value)?;
+        if !text.starts_with('/') {
+            self.invalid(value.span(), format!("`{text}` is not an absolute path"), None);
+            return None;
+        }
+        Some(PathBuf::from(text))
+    }
+
+    fn lower_is_better(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        what: &str,
+    ) -> Option<LowerIsBetter> {
+        let fields = self.fields(table, span, what, &["benchmark"], &["tasks"]);
+        let value = *fields.get("benchmark")?;
+        let benchmark = self.string(value)?;
+        if let Some(problem) = crate::rules::eval_results::repo_id_problem(&benchmark) {
+            let message = format!("`{benchmark}` is not a Hub repository id: {problem}");
+            self.invalid(value.span(), message, None);
+        }
+        let tasks = fields.get("tasks").map(|v| self.strings(v)).unwrap_or_default();
+        Some(LowerIsBetter { benchmark, tasks })
+    }
+
     fn token_key(
         &mut self,
         table: &DeTable<'_>,
@@ -699,6 +775,28 @@ mod tests {
         assert_eq!(config.severity.get(&Code::UnknownField), Some(&Level::Error));
         assert_eq!(config.severity.get(&Code::Yaml11Ambiguous), Some(&Level::Off));
         assert_eq!(config.max_findings, 5);
+    }
+
+    #[test]
+    fn leaderboard_keys_are_read_with_positions() {
+        let mut config = Config::default();
+        let text = "[leaderboard]\nout = \"/srv/www\"\n\
+                    [[leaderboard.lower_is_better]]\nbenchmark = \"lab/errors\"\ntasks = [\"wer\"]\n\
+                    [[leaderboard.lower_is_better]]\nbenchmark = \"lab/latency\"\n";
+        assert!(config.apply(text).is_empty());
+        assert_eq!(config.leaderboard.out, Some(PathBuf::from("/srv/www")));
+        assert!(config.leaderboard.lower_is_better("lab/errors", "wer"));
+        assert!(!config.leaderboard.lower_is_better("lab/errors", "cer"));
+        assert!(config.leaderboard.lower_is_better("lab/latency", "any"));
+        let bad = "[leaderboard]\nout = \"www\"\n[[leaderboard.lower_is_better]]\ntask = []\n";
+        assert_eq!(
+            problems(bad),
+            vec![
+                ("config-invalid-value".into(), 2, 7),
+                ("config-invalid-value".into(), 3, 1),
+                ("config-unknown-key".into(), 4, 1),
+            ]
+        );
     }
 
     #[test]

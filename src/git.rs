@@ -566,3 +566,133 @@ fn wrong_kind(id: &gix::hash::oid, found: gix::objs::Kind, expected: &'static st
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.into()))
 }
+
+/// A ref and the commit it leads to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefTip {
+    /// The full name, as `refs/pr/1`.
+    pub name: String,
+    pub commit: ObjectId,
+}
+
+/// An entry directly inside a commit's `.eval_results` folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultsEntry {
+    /// The file name, without `.eval_results/`.
+    pub name: String,
+    pub kind: EntryKind,
+    pub id: ObjectId,
+}
+
+/// How a repository on the server is read for leaderboards: refs, the
+/// results files of a commit, commit times, and when a file last changed.
+impl Repo {
+    /// Opens a repository on the server, outside any push.
+    pub fn open_at(git_dir: &Path) -> Result<Repo, Error> {
+        Repo::open(&Environment { git_dir: git_dir.to_owned(), ..Environment::default() })
+    }
+
+    /// The refs whose full name `keep` accepts, with the commits they lead to.
+    ///
+    /// # Notes
+    /// - Symbolic refs are skipped (the ref they name is listed itself);
+    ///   refs that lead to a tree or blob are skipped too.
+    pub fn refs_matching(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<RefTip>, Error> {
+        let platform = self.repo.references().map_err(|source| Error::Refs { source })?;
+        let mut tips = Vec::new();
+        for reference in platform.all().map_err(|source| Error::Refs { source })? {
+            let reference = reference.map_err(|source| Error::Refs { source })?;
+            let name = reference.name().as_bstr().to_string();
+            if !keep(&name) {
+                continue;
+            }
+            let Some(id) = reference.target().try_id().map(ToOwned::to_owned) else { continue };
+            if let Peeled::Commit(commit) = self.peel_to_commit(&own_id(&id))? {
+                tips.push(RefTip { name, commit });
+            }
+        }
+        tips.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(tips)
+    }
+
+    /// The entries directly in the `.eval_results` folder of `commit`,
+    /// sorted by name; empty when there is no such folder.
+    ///
+    /// # Notes
+    /// - Sub-folders are returned as [`EntryKind::Folder`], not entered.
+    /// - A `.eval_results` that is not a folder gives no entries.
+    pub fn results_entries(&self, commit: &ObjectId) -> Result<Vec<ResultsEntry>, Error> {
+        let Some(folder) = self.root_entries(commit)?.eval_results else { return Ok(Vec::new()) };
+        if !folder.mode.is_tree() {
+            return Ok(Vec::new());
+        }
+        let mut buf = Vec::new();
+        let entries = self
+            .objects
+            .find_tree_iter(&folder.id, &mut buf)
+            .map_err(|e| self.lookup_error(&folder.id, e))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| read_error(&folder.id, source))?;
+            let own = Entry { mode: entry.mode, id: entry.oid.to_owned() };
+            found.push(ResultsEntry {
+                name: entry.filename.to_string(),
+                kind: own.kind(),
+                id: own_id(&own.id),
+            });
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(found)
+    }
+
+    /// The committer time of a commit, in Unix seconds.
+    pub fn commit_time(&self, commit: &ObjectId) -> Result<i64, Error> {
+        let gid = self.gix_id(commit)?;
+        let mut buf = Vec::new();
+        let iter = self
+            .objects
+            .find_commit_iter(&gid, &mut buf)
+            .map_err(|e| self.lookup_error(&gid, e))?;
+        let committer = iter.committer().map_err(|source| read_error(&gid, source))?;
+        Ok(committer.seconds())
+    }
+
+    /// The commit that gave `.eval_results/<name>` the blob `blob`, found by
+    /// following first parents from `tip` while the file stays the same.
+    ///
+    /// # Notes
+    /// - At most `max_steps` parents are visited; when the walk stops there,
+    ///   the last commit reached is returned, which is at or after the one
+    ///   that made the change.
+    /// - A merge that brought the file in is the commit returned, not the
+    ///   commit on the side branch that wrote it (first parents only).
+    pub fn last_change(
+        &self,
+        tip: &ObjectId,
+        name: &str,
+        blob: &ObjectId,
+        max_steps: usize,
+    ) -> Result<ObjectId, Error> {
+        let mut current = tip.clone();
+        for _ in 0..max_steps {
+            let Some(parent) = self.first_parent(&current)? else { break };
+            let same =
+                self.results_entries(&parent)?.iter().any(|e| e.name == name && e.id == *blob);
+            if !same {
+                break;
+            }
+            current = parent;
+        }
+        Ok(current)
+    }
+
+    fn first_parent(&self, commit: &ObjectId) -> Result<Option<ObjectId>, Error> {
+        let gid = self.gix_id(commit)?;
+        let mut buf = Vec::new();
+        let iter = self
+            .objects
+            .find_commit_iter(&gid, &mut buf)
+            .map_err(|e| self.lookup_error(&gid, e))?;
+        Ok(iter.parent_ids().next().map(|id| own_id(&id)))
+    }
+}

@@ -425,6 +425,62 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// The post-receive hook: leaderboard updates after a push.
+const POST_RECEIVE_TEMPLATE: &str = include_str!("../hooks/post-receive.sh");
+
+impl Layout {
+    /// The post-receive hook file for a repository whose git directory is
+    /// `git_dir`: `hooks/post-receive`, or the `.d` folder Gitea and GitLab
+    /// run. gitolite runs a repository's own `hooks/post-receive` as plain
+    /// git does.
+    pub fn post_receive_path(self, git_dir: &Path) -> PathBuf {
+        match self {
+            Layout::Git | Layout::Gitolite => git_dir.join("hooks").join("post-receive"),
+            Layout::Gitea => git_dir.join("hooks").join("post-receive.d").join("evalgate"),
+            Layout::Gitlab => git_dir.join("custom_hooks").join("post-receive.d").join("evalgate"),
+        }
+    }
+}
+
+/// The post-receive script that runs `program post-receive <args>`.
+pub fn post_receive_shim(program: &Path, args: &[String]) -> Result<String, Error> {
+    let path = program.to_str().ok_or_else(|| Error::NotUtf8 { path: program.to_owned() })?;
+    let args: String = args.iter().map(|arg| format!(" {}", shell_quote(arg))).collect();
+    Ok(POST_RECEIVE_TEMPLATE.replace("@EVALGATE@", &shell_quote(path)).replace("@ARGS@", &args))
+}
+
+/// Writes `shim` as the post-receive hook of the repository at `repo`, as
+/// [`install`] does the pre-receive hook.
+pub fn install_post_receive(
+    repo: &Path,
+    layout: Layout,
+    shim: &str,
+    force: bool,
+) -> Result<(PathBuf, Installed), Error> {
+    let path = layout.post_receive_path(&git_dir(repo)?);
+    let outcome = match read_existing(&path)? {
+        None => Installed::Written,
+        Some(text) if text == shim => return Ok((path, Installed::Unchanged)),
+        Some(text) if is_ours(&text) || force => Installed::Updated,
+        Some(_) => return Err(Error::Foreign { path }),
+    };
+    write_executable(&path, shim)?;
+    Ok((path, outcome))
+}
+
+/// Removes evalgate's post-receive hook from the repository at `repo`.
+pub fn uninstall_post_receive(repo: &Path, layout: Layout) -> Result<(PathBuf, Removed), Error> {
+    let path = layout.post_receive_path(&git_dir(repo)?);
+    match read_existing(&path)? {
+        None => Ok((path, Removed::NotInstalled)),
+        Some(text) if is_ours(&text) => {
+            fs::remove_file(&path).map_err(|source| Error::Write { path: path.clone(), source })?;
+            Ok((path, Removed::Removed))
+        }
+        Some(_) => Err(Error::ForeignRemove { path }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod gate;
 pub mod git;
 pub mod install;
+pub mod leaderboard;
 pub mod push;
 pub mod registry;
 pub mod report;

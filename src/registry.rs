@@ -80,6 +80,11 @@ impl Registry {
         })
     }
 
+    /// A registry of exactly `benchmarks`, with no repositories to read.
+    pub fn of_benchmarks(benchmarks: Vec<StaticBenchmark>) -> Registry {
+        Registry { templates: Vec::new(), statics: benchmarks, cache: Mutex::new(HashMap::new()) }
+    }
+
     /// Finds a benchmark by its Hub id.
     pub fn lookup(&self, id: &str) -> Lookup {
         if let Some(hit) = self.cache.lock().ok().and_then(|cache| cache.get(id).cloned()) {
@@ -171,7 +176,7 @@ fn repo_path(template: &RepoTemplate, id: &str) -> Option<PathBuf> {
 }
 
 /// The fixed directory a template starts with: everything before `{`.
-fn template_root(template: &RepoTemplate) -> PathBuf {
+pub fn template_root(template: &RepoTemplate) -> PathBuf {
     let fixed = template.path.split('{').next().unwrap_or_default();
     let fixed = Path::new(fixed);
     if template.path[fixed.as_os_str().len()..].starts_with('{')
@@ -225,7 +230,7 @@ fn read_benchmark(path: &Path, id: &str) -> Result<Option<Benchmark>, String> {
 }
 
 /// The `id`s of the tasks in an `eval.yaml`.
-fn task_ids(doc: &yaml::Document) -> Vec<String> {
+pub fn task_ids(doc: &yaml::Document) -> Vec<String> {
     let Some(root) = doc.root() else { return Vec::new() };
     let Some((_, tasks)) = doc.get(root, "tasks") else { return Vec::new() };
     doc.as_seq(tasks)

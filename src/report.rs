@@ -538,3 +538,60 @@ fn write_for_hook(out: &mut dyn Write, text: &[u8], gitlab: bool) -> io::Result<
     }
     out.flush()
 }
+
+/// Writes what `evalgate leaderboard` built: a warning per repository it
+/// could not read, then one summary line.
+pub fn leaderboard_built(
+    out: &mut dyn Write,
+    built: &crate::leaderboard::site::Built,
+    dir: &std::path::Path,
+) -> io::Result<()> {
+    for problem in &built.unreadable {
+        write_wrapped(out, "warning: ", 4, &format!("left out: {problem}"))?;
+    }
+    writeln!(
+        out,
+        "evalgate: leaderboard in {}: {}, {} with {}, {} rejected, {} written",
+        clean(&dir.display().to_string()),
+        count(built.benchmarks, "benchmark"),
+        count(built.models, "model"),
+        count(built.results, "result"),
+        built.rejected,
+        count(built.files, "file"),
+    )
+}
+
+/// Writes what the post-receive hook did, for the pusher's `remote:` lines.
+pub fn post_receive_done(
+    out: &mut dyn Write,
+    updated: &crate::leaderboard::site::Updated,
+) -> io::Result<()> {
+    use crate::leaderboard::site::Updated;
+    match updated {
+        Updated::Nothing => Ok(()),
+        Updated::Pages(paths) => {
+            let pages: std::collections::BTreeSet<&str> = paths
+                .iter()
+                .map(|p| p.rsplit_once('.').map_or(p.as_str(), |(stem, _)| stem))
+                .collect();
+            writeln!(out, "evalgate: leaderboard updated: {}", count(pages.len(), "page"))
+        }
+        Updated::Full(built, why) => writeln!(
+            out,
+            "evalgate: leaderboard rebuilt ({why}): {}, {}",
+            count(built.benchmarks, "benchmark"),
+            count(built.models, "model")
+        ),
+    }
+}
+
+/// Writes why the post-receive hook could not update the leaderboard; the
+/// push stands.
+pub fn post_receive_error(out: &mut dyn Write, cause: &str) -> io::Result<()> {
+    write_wrapped(
+        out,
+        "evalgate: ",
+        4,
+        &format!("the leaderboard was not updated (the push stands): {cause}"),
+    )
+}

@@ -9,5 +9,6 @@ mod fixtures;
 mod gitworld;
 mod hook;
 mod install;
+mod leaderboard;
 mod schema;
 mod server_view;

@@ -12,6 +12,9 @@ use crate::cli::{self, InstallArgs, UninstallArgs};
 use crate::cmd::{EXIT_FOUND, EXIT_OK, print_error};
 
 pub fn install(args: InstallArgs) -> anyhow::Result<ExitCode> {
+    if args.post_receive {
+        return crate::cmd::post_receive::install(args);
+    }
     let program = this_program()?;
     let layout = Layout::from(args.targets.layout);
     let existing = match (args.chain, args.force) {
@@ -52,6 +55,9 @@ pub fn install(args: InstallArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn uninstall(args: UninstallArgs) -> anyhow::Result<ExitCode> {
+    if args.post_receive {
+        return crate::cmd::post_receive::uninstall(args);
+    }
     let layout = Layout::from(args.targets.layout);
     let mut out = std::io::stdout().lock();
     let mut failed = false;

@@ -4,6 +4,8 @@ mod check;
 mod config;
 mod demo;
 mod install;
+mod leaderboard;
+mod post_receive;
 mod pre_receive;
 mod registry;
 mod schema;
@@ -28,6 +30,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Token(command) => token::run(command),
         Command::Registry(command) => registry::run(command),
         Command::PreReceive(args) => Ok(pre_receive::run(args)),
+        Command::PostReceive(args) => Ok(post_receive::run(args)),
+        Command::Leaderboard(args) => leaderboard::run(args),
         Command::Install(args) => install::install(args),
         Command::Uninstall(args) => install::uninstall(args),
         Command::Demo(args) => demo::run(args),
