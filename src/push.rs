@@ -106,6 +106,8 @@ pub fn read_stdin() -> Result<Vec<u8>, Error> {
 /// - Blank lines are skipped (Gitea's delegating hook adds one at the end).
 /// - A ref name that is not UTF-8 is kept with replacement characters; it is
 ///   only shown and matched against prefixes.
+/// - A ref name with a space or a control character is malformed: git's
+///   ref-name rules forbid both, so such a line did not come from git.
 pub fn parse_updates(input: &[u8], format: ObjectFormat) -> Result<Vec<RefUpdate>, Error> {
     let mut updates = Vec::new();
     for (index, raw) in input.split(|&b| b == b'\n').enumerate() {
@@ -123,7 +125,7 @@ fn parse_line(line: &str, number: usize, format: ObjectFormat) -> Result<RefUpda
     let (Some(old), Some(new), Some(name)) = (fields.next(), fields.next(), fields.next()) else {
         return Err(Error::Malformed { line: number, text: shorten(line) });
     };
-    if name.is_empty() || name.contains(' ') {
+    if name.is_empty() || name.chars().any(|c| c == ' ' || c.is_control()) {
         return Err(Error::Malformed { line: number, text: shorten(line) });
     }
     let id = |hex: &str| match ObjectId::from_hex(hex, format) {
@@ -343,6 +345,22 @@ mod tests {
         assert_eq!(updates[0].name, "refs/heads/main");
         assert_eq!(updates[1].old, None);
         assert_eq!(updates[2].new, None);
+    }
+
+    /// Found by fuzzing: `name\r\r\n` lost one `\r` to the CRLF rule and
+    /// kept the other inside the ref name.
+    #[test]
+    fn a_control_character_in_a_ref_name_is_malformed() {
+        for name in
+            ["refs/heads/a\r\r", "refs/heads/a\rb", "refs/heads/\x1b[31mred", "refs/heads/a\tb"]
+        {
+            let line = format!("{A} {B} {name}\n");
+            assert!(matches!(parse(&line), Err(Error::Malformed { line: 1, .. })), "{name:?}");
+        }
+        assert_eq!(
+            parse(&format!("{A} {B} refs/heads/main\r\n")).unwrap()[0].name,
+            "refs/heads/main"
+        );
     }
 
     #[test]
