@@ -270,8 +270,10 @@ fn window(line: &str, span: crate::finding::Span, room: usize) -> (String, usize
     } else {
         chars.len().saturating_sub(start).max(1)
     };
-    if chars.len() <= room {
-        return (chars.iter().collect(), start, len.min(room - start.min(room)).max(1));
+    // A place just past the end of a line that fills the room gets the
+    // cut layout too, so its caret stays inside the room.
+    if chars.len() <= room && start < room {
+        return (chars.iter().collect(), start, len.min(room - start).max(1));
     }
     // Keep some context before the place, and cut the rest with dots.
     let from = start.saturating_sub(20);
@@ -353,6 +355,18 @@ mod tests {
         assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
         assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
         assert!(text.contains("\\u{1b}"));
+    }
+
+    /// Found by fuzzing: an error just past the end of a line as long as
+    /// the room put the caret one column past the width.
+    #[test]
+    fn a_caret_past_the_end_of_a_full_line_stays_within_the_width() {
+        let room = WIDTH - 1 - 3;
+        let line = "x".repeat(room);
+        let finding = Finding::new(Code::YamlSyntax, "invalid YAML").at(Span::point(1, room + 1));
+        let text = render(&line, finding);
+        assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+        assert!(text.lines().any(|l| l.trim_end().ends_with('^')), "{text}");
     }
 }
 
