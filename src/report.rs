@@ -88,16 +88,46 @@ pub fn count(n: usize, noun: &str) -> String {
 
 /// Writes every finding of `report` as human text.
 pub fn human(out: &mut dyn Write, report: &FileReport, style: Style) -> io::Result<()> {
+    let lines = SourceLines::new(report.source.as_deref());
     for finding in &report.findings {
-        finding_text(out, report, finding, style)?;
+        finding_text(out, report, &lines, finding, style)?;
     }
     Ok(())
 }
 
+/// Where each line of a file starts, so that showing any number of findings
+/// costs one pass over the file, not one per finding.
+struct SourceLines<'s> {
+    text: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> SourceLines<'s> {
+    fn new(text: Option<&'s str>) -> SourceLines<'s> {
+        let text = text.unwrap_or_default();
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .filter(|&at| at < text.len())
+            .collect();
+        SourceLines { text, starts }
+    }
+
+    /// Line `number` (1-based) without its line ending, as `str::lines` gives it.
+    fn get(&self, number: usize) -> Option<&'s str> {
+        let start = *self.starts.get(number.checked_sub(1)?)?;
+        let rest = &self.text[start..];
+        Some(match rest.split_once('\n') {
+            Some((line, _)) => line.strip_suffix('\r').unwrap_or(line),
+            None => rest,
+        })
+    }
+}
+
 /// Writes one finding as human text, followed by a blank line.
-pub fn finding_text(
+fn finding_text(
     out: &mut dyn Write,
     report: &FileReport,
+    lines: &SourceLines<'_>,
     finding: &Finding,
     style: Style,
 ) -> io::Result<()> {
@@ -116,8 +146,8 @@ pub fn finding_text(
     let pad = " ".repeat(gutter);
     writeln!(out, "{pad}--> {place}")?;
 
-    if let (Some(span), Some(source)) = (finding.span, report.source.as_deref())
-        && let Some(line) = source.lines().nth(span.line - 1)
+    if let Some(span) = finding.span
+        && let Some(line) = lines.get(span.line)
     {
         let (text, caret_at, caret_len) = window(line, span, WIDTH - gutter - 3);
         let carets = "^".repeat(caret_len);
@@ -199,20 +229,29 @@ pub fn error_line(out: &mut dyn Write, causes: &[String]) {
     let _ = writeln!(out, "evalgate: error: {}", clean(&causes.join(": ")));
 }
 
-/// Text safe to show: control characters become `\u{..}` escapes and tabs spaces.
+/// Text safe to show: control characters and bidirectional formatting
+/// characters become `\u{..}` escapes, tabs become spaces.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control()) {
+    if !text.chars().any(unsafe_to_show) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\t' => out.push(' '),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if unsafe_to_show(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether a character must not reach a terminal as it is: controls (escape
+/// sequences start with one), and the bidirectional overrides and isolates
+/// that make a line show in another order than it reads ("Trojan Source").
+pub fn unsafe_to_show(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Writes `first` then `text`, wrapped at [`WIDTH`], continuation lines indented.
@@ -320,6 +359,17 @@ fn paint<'a>(text: &'a str, color: &str, style: Style) -> Cow<'a, str> {
 mod tests {
     use super::*;
     use crate::finding::{Code, Span};
+
+    #[test]
+    fn source_lines_are_the_lines_str_lines_gives() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "a\r", "a\rb\n", "x\n\ny\r"] {
+            let lines = SourceLines::new(Some(text));
+            let expected: Vec<&str> = text.lines().collect();
+            let found: Vec<&str> = (1..=expected.len() + 1).map_while(|n| lines.get(n)).collect();
+            assert_eq!(found, expected, "{text:?}");
+            assert_eq!(lines.get(0), None);
+        }
+    }
 
     fn render(source: &str, finding: Finding) -> String {
         let report = FileReport {
@@ -495,9 +545,10 @@ fn hook_findings(out: &mut dyn Write, reports: &[FileReport], max: usize) -> io:
     for severity in [Severity::Error, Severity::Warning] {
         for report in reports {
             let report = short_refs(report);
+            let lines = SourceLines::new(report.source.as_deref());
             for finding in report.findings.iter().filter(|f| f.severity == severity) {
                 if shown < max {
-                    finding_text(out, &report, finding, Style::default())?;
+                    finding_text(out, &report, &lines, finding, Style::default())?;
                     shown += 1;
                 } else {
                     hidden += 1;
