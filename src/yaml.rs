@@ -19,7 +19,7 @@
 //! - Core-schema tags (`!!str`, `!!int`, ...) are accepted; `!!str` keeps the
 //!   text a string. Any other tag is a finding.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{
     ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span as RawSpan,
@@ -560,14 +560,28 @@ impl<'a> Builder<'a> {
             .items
             .iter()
             .try_fold(1usize, |sum, &child| sum.checked_add(self.expanded[child]?));
-        let node = &mut self.doc.nodes[frame.id];
-        node.span.end_line = end.end_line;
-        node.span.end_column = end.end_column;
-        node.content = if frame.is_map {
-            Content::Map(frame.items.chunks(2).map(|kv| (kv[0], kv[kv.len() - 1])).collect())
+        let content = if frame.is_map {
+            let mut entries: Vec<(NodeId, NodeId)> =
+                frame.items.chunks(2).map(|kv| (kv[0], kv[kv.len() - 1])).collect();
+            // A repeated key is an error already (`attach`); the checks see
+            // its first value only, so that 100,000 copies of one key make
+            // one finding, not one per copy.
+            if frame.keys.values().any(|&(_, times)| times > 1) {
+                let mut seen = HashSet::new();
+                let nodes = &self.doc.nodes;
+                entries.retain(|&(key, _)| match &nodes[key].content {
+                    Content::Scalar { text, .. } => seen.insert(text.as_str()),
+                    _ => true,
+                });
+            }
+            Content::Map(entries)
         } else {
             Content::Seq(frame.items)
         };
+        let node = &mut self.doc.nodes[frame.id];
+        node.span.end_line = end.end_line;
+        node.span.end_column = end.end_column;
+        node.content = content;
         let size = size.unwrap_or(usize::MAX);
         if size > self.limits.max_nodes {
             return Err(Finding::new(
@@ -654,6 +668,20 @@ mod tests {
 
     fn codes(text: &str) -> Vec<&'static str> {
         parse(text, &Limits::default()).1.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_repeated_key_is_one_finding_and_its_first_value_stands() {
+        let text = "a: 1\nb: 2\n".to_owned() + &"a: x\n".repeat(1000);
+        let (doc, findings) = parse(&text, &Limits::default());
+        let codes: Vec<_> = findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["yaml-duplicate-key"]);
+        assert_eq!(findings[0].span.map(|s| s.line), Some(3));
+        let doc = doc.expect("a document");
+        let root = doc.root().unwrap();
+        let keys: Vec<_> =
+            doc.as_map(root).unwrap().iter().map(|&(k, v)| (doc.text(k), doc.text(v))).collect();
+        assert_eq!(keys, [(Some("a"), Some("1")), (Some("b"), Some("2"))]);
     }
 
     #[test]
