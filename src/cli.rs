@@ -1,6 +1,7 @@
 //! Command-line arguments. The doc comments here are the `--help` text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -230,6 +231,13 @@ pub struct HookOptions {
     #[arg(long, value_enum, value_name = "WHAT")]
     pub on_error: Option<OnError>,
 
+    /// How long the check may take, from the hook's start: `500ms`, `4s`,
+    /// `2m`. Past it the hook stops and treats the push as one it could not
+    /// check (see `--on-error`), with a message saying so. Default: the
+    /// configuration's `hook.deadline`, else none.
+    #[arg(long, value_name = "DURATION", value_parser = evalgate::config::parse_duration)]
+    pub deadline: Option<Duration>,
+
     /// The size cap for one file, in bytes; larger blobs are rejected
     /// unread. Default: the configuration's `checks.max_file_size`, else 1 MiB.
     #[arg(long, value_name = "BYTES")]
@@ -256,6 +264,9 @@ impl HookOptions {
         if let Some(on_error) = self.on_error {
             let value = if on_error == OnError::Allow { "allow" } else { "reject" };
             args.extend(["--on-error".to_owned(), value.to_owned()]);
+        }
+        if let Some(deadline) = self.deadline {
+            args.extend(["--deadline".to_owned(), evalgate::config::format_duration(deadline)]);
         }
         if let Some(bytes) = self.max_file_size {
             args.extend(["--max-file-size".to_owned(), bytes.to_string()]);

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -131,6 +132,8 @@ pub struct Config {
     pub max_file_size: usize,
     pub max_findings: usize,
     pub on_error: OnError,
+    /// How long the hook may take before it stops and applies `on_error`.
+    pub deadline: Option<Duration>,
     pub prefix: Prefix,
     pub frameworks: Vec<String>,
     pub repositories: Vec<RepoTemplate>,
@@ -153,6 +156,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_BYTES,
             max_findings: 50,
             on_error: OnError::Reject,
+            deadline: None,
             prefix: Prefix::Auto,
             frameworks: crate::rules::eval_yaml::shipped_frameworks(),
             repositories: Vec::new(),
@@ -268,7 +272,7 @@ impl Config {
                 "hook" => r.table(
                     value,
                     "hook",
-                    &["include", "exclude", "max_findings", "on_error", "prefix"],
+                    &["include", "exclude", "max_findings", "on_error", "deadline", "prefix"],
                     |r, k, v| match k {
                         "include" => self.include = r.ref_globs(v),
                         "exclude" => self.exclude = r.ref_globs(v),
@@ -281,6 +285,7 @@ impl Config {
                                 )
                                 .unwrap_or(self.on_error)
                         }
+                        "deadline" => self.deadline = r.duration(v).or(self.deadline),
                         _ => {
                             let choices = [
                                 ("auto", Prefix::Auto),
@@ -484,6 +489,18 @@ impl Reader<'_> {
             self.wrong_type(value, "this value", "a string");
         }
         text
+    }
+
+    fn duration(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Duration> {
+        let text = self.string(value)?;
+        match parse_duration(&text) {
+            Ok(duration) => Some(duration),
+            Err(problem) => {
+                let hint = Some("write it as `4s` or `500ms`".to_owned());
+                self.invalid(value.span(), problem, hint);
+                None
+            }
+        }
     }
 
     fn strings(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<String> {
@@ -695,6 +712,35 @@ impl Reader<'_> {
     }
 }
 
+/// Reads a time budget: a whole number of milliseconds (`500ms`), seconds
+/// (`4s`) or minutes (`2m`), more than zero and at most an hour.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let millis_per = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        _ => return Err(format!("`{text}` is not a duration: it needs a unit, `ms`, `s` or `m`")),
+    };
+    let millis = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(millis_per))
+        .ok_or_else(|| format!("`{text}` is not a duration: it needs a whole number first"))?;
+    if millis == 0 || millis > 3_600_000 {
+        return Err(format!("`{text}` is out of range: a deadline is from 1ms to 60m"));
+    }
+    Ok(Duration::from_millis(millis))
+}
+
+/// A time budget as [`parse_duration`] reads it: `4s`, `1500ms`.
+pub fn format_duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis.is_multiple_of(1000) { format!("{}s", millis / 1000) } else { format!("{millis}ms") }
+}
+
 /// Whether a ref name matches a glob: `*` matches any run of characters,
 /// `/` included, as in git's refspecs (`refs/heads/*` is every branch).
 pub fn glob_matches(glob: &str, name: &str) -> bool {
@@ -761,6 +807,26 @@ mod tests {
             ]
         );
         assert_eq!(problems("[hook\n"), vec![("config-syntax".into(), 1, 6)]);
+        assert_eq!(
+            problems("[hook]\ndeadline = \"4\"\n"),
+            vec![("config-invalid-value".into(), 2, 12)]
+        );
+    }
+
+    #[test]
+    fn deadlines_read_with_their_unit() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("4s"), Ok(Duration::from_secs(4)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for text in ["1ms", "1500ms", "4s", "3600s"] {
+            assert_eq!(format_duration(parse_duration(text).unwrap()), text);
+        }
+        for bad in ["", "4", "s", "4 s", "1.5s", "0s", "61m", "-1s", "99999999999999999999ms"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} was read");
+        }
+        let mut config = Config::default();
+        assert!(config.apply("[hook]\ndeadline = \"3s\"\n").is_empty());
+        assert_eq!(config.deadline, Some(Duration::from_secs(3)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! For the hook, [`push`] reads what git hands it, [`git`] sees the pushed
 //! objects, [`gate`] decides, and [`install`] puts the hook in place.
 
+pub mod bounded;
 pub mod config;
 pub mod finding;
 pub mod gate;

@@ -2,7 +2,9 @@
 
 use std::io;
 use std::process::ExitCode;
+use std::time::Instant;
 
+use evalgate::bounded::{self, Outcome};
 use evalgate::config::{self, Config, Prefix};
 use evalgate::gate::{self, Options, Verdict};
 use evalgate::git::Repo;
@@ -14,6 +16,7 @@ use crate::cli::{OnError, PreReceiveArgs};
 use crate::cmd::{EXIT_COULD_NOT_CHECK, EXIT_FOUND, EXIT_OK};
 
 pub fn run(args: PreReceiveArgs) -> ExitCode {
+    let started = Instant::now();
     let env = Environment::from_process();
     let config = Config::discover(args.hook.config.as_deref(), Some(&env.git_dir));
     let gitlab = |config: Option<&Config>| match config.map_or(Prefix::Auto, |c| c.prefix) {
@@ -54,22 +57,35 @@ pub fn run(args: PreReceiveArgs) -> ExitCode {
         exclude: config.exclude.clone(),
     };
 
-    match check(&env, &options) {
-        Ok(verdict) => {
+    let on_error = match args.hook.on_error {
+        Some(on_error) => on_error,
+        None if config.on_error == config::OnError::Allow => OnError::Allow,
+        None => OnError::Reject,
+    };
+    let deadline = args.hook.deadline.or(config.deadline);
+    let worker_env = env.clone();
+    let outcome = bounded::run(deadline.map(|d| started + d), move || check(&worker_env, &options));
+    let cause = match outcome {
+        Outcome::Done(Ok(verdict)) => {
             let _ = report::hook_verdict(&mut stderr, &verdict, style);
-            ExitCode::from(if verdict.rejects() { EXIT_FOUND } else { EXIT_OK })
+            return ExitCode::from(if verdict.rejects() { EXIT_FOUND } else { EXIT_OK });
         }
-        Err(error) => {
-            let allowed = match args.hook.on_error {
-                Some(on_error) => on_error == OnError::Allow,
-                None => config.on_error == config::OnError::Allow,
-            };
+        Outcome::Done(Err(error)) => {
             let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
-            let cause = causes.join(": ");
-            let _ = report::hook_error(&mut stderr, &cause, allowed, style.gitlab);
-            ExitCode::from(if allowed { EXIT_OK } else { EXIT_COULD_NOT_CHECK })
+            causes.join(": ")
         }
-    }
+        Outcome::Panicked(what) => format!(
+            "evalgate failed inside: {what}. This is a bug in evalgate; the server's \
+             operator can report it with this message"
+        ),
+        Outcome::TimedOut => format!(
+            "it took longer than its time budget of {} (`--deadline`, `hook.deadline`)",
+            config::format_duration(deadline.unwrap_or_default())
+        ),
+    };
+    let allowed = on_error == OnError::Allow;
+    let _ = report::hook_error(&mut stderr, &cause, allowed, style.gitlab);
+    ExitCode::from(if allowed { EXIT_OK } else { EXIT_COULD_NOT_CHECK })
 }
 
 /// What to tell the pusher about a configuration that cannot be used.
@@ -90,6 +106,12 @@ fn config_problem(error: &config::Error) -> String {
 
 /// Reads the push and checks it.
 fn check(env: &Environment, options: &Options) -> anyhow::Result<Verdict> {
+    // Debug builds only: lets the tests make the checks panic, to see that
+    // a bug still ends in a message and a rejected push.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("EVALGATE_DEBUG_PANIC").is_some() {
+        panic!("EVALGATE_DEBUG_PANIC is set");
+    }
     let input = push::read_stdin()?;
     let repo = Repo::open(env)?;
     let mut updates = push::parse_updates(&input, repo.object_format())?;
