@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -120,6 +121,26 @@ impl World {
         self.git(self.dir.path(), &["clone", "--quiet", server, name]);
         Client { world: self, dir: self.path(name) }
     }
+}
+
+/// Runs `evalgate pre-receive` by hand in `repo`, as a server would but
+/// without a quarantine: its exit status and what it printed.
+pub fn pre_receive(world: &World, repo: &Path, args: &[&str], stdin: &str) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evalgate"))
+        .arg("pre-receive")
+        .args(args)
+        .current_dir(repo)
+        .env("HOME", world.path("home"))
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("evalgate runs");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let output = child.wait_with_output().expect("evalgate runs");
+    (output.status.code().unwrap_or(-1), text(&output.stderr))
 }
 
 /// Runs `evalgate install` for `repo` and panics if it fails.

@@ -2,10 +2,11 @@
 //! `evalgate pre-receive` installed, judged by what the pusher sees and by
 //! what the server holds afterwards.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::gitworld::{BROKEN, INVALID, VALID, World, evalgate, install, ref_of, state, text};
+use crate::gitworld::{
+    BROKEN, INVALID, VALID, World, evalgate, install, pre_receive, ref_of, state, text,
+};
 
 const ZERO: &str = "0000000000000000000000000000000000000000";
 
@@ -435,23 +436,6 @@ fn every_commit_mode_does_not_blame_commits_the_server_has() {
 }
 
 /// Runs `evalgate pre-receive` by hand in `repo`, as an operator would.
-fn pre_receive(world: &World, repo: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_evalgate"))
-        .arg("pre-receive")
-        .args(args)
-        .current_dir(repo)
-        .env("HOME", world.path("home"))
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_OBJECT_DIRECTORY")
-        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("evalgate runs");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    let output = child.wait_with_output().expect("evalgate runs");
-    (output.status.code().unwrap_or(-1), text(&output.stderr))
-}
 
 #[test]
 fn run_by_hand_without_a_quarantine_it_checks_objects_already_in_the_repository() {

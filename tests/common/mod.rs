@@ -1,5 +1,7 @@
 //! What the integration tests share.
 
+pub mod hostile;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
