@@ -10,10 +10,10 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use evalgate::report::{WIDTH, unsafe_to_show};
+use evalgate::report::WIDTH;
 
 use crate::common::hostile::{Case, cases};
-use crate::common::root;
+use crate::common::{root, unsafe_to_show};
 use crate::gitworld::{INVALID, VALID, World, pre_receive, state, text};
 
 /// Runs `evalgate check` on the case's bytes through standard input.

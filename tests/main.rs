@@ -12,5 +12,6 @@ mod hook;
 mod hostile;
 mod install;
 mod leaderboard;
+mod properties;
 mod schema;
 mod server_view;
