@@ -7,6 +7,9 @@
 use evalgate::rules::{self, Kind, Settings};
 use evalgate::yaml::Limits;
 
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
+
 fn main() {
     divan::main();
 }
@@ -58,35 +61,25 @@ fn typical_eval_yaml(bencher: divan::Bencher) {
     bencher.bench(|| rules::check(Kind::EvalYaml, divan::black_box(text.as_bytes()), &settings));
 }
 
-/// The hostile inputs of the rules issue; each must end in a finding, fast.
-#[divan::bench(args = ["billion-laughs", "100k-brackets", "100k-flow-maps", "5mib-over-cap", "5mib-under-raised-cap"])]
-fn hostile(bencher: divan::Bencher, case: &str) {
-    let (text, settings) = hostile_case(case);
-    let findings = rules::check(Kind::EvalResults, text.as_bytes(), &settings).findings;
-    assert!(!findings.is_empty(), "{case} gave no finding");
-    bencher.bench(|| rules::check(Kind::EvalResults, divan::black_box(text.as_bytes()), &settings));
+/// Every case of `fixtures/hostile.toml`, as the tests run them: each must
+/// end in its finding, fast (the aim is well under 100 ms each).
+#[divan::bench(args = hostile_names())]
+fn hostile(bencher: divan::Bencher, name: &str) {
+    let cases = hostile::cases(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let case = cases.into_iter().find(|case| case.name == name).expect("a case");
+    let kind = if case.kind == "eval-yaml" { Kind::EvalYaml } else { Kind::EvalResults };
+    let mut settings = Settings::default();
+    if let Some(cap) = case.cap {
+        settings.limits = Limits::from_cap(cap);
+    }
+    let findings = rules::check(kind, &case.bytes, &settings).findings;
+    assert!(findings.iter().any(|f| f.code.as_str() == case.expect), "{name}: no {}", case.expect);
+    bencher
+        .counter(divan::counter::BytesCount::new(case.bytes.len()))
+        .bench(|| rules::check(kind, divan::black_box(&case.bytes), &settings));
 }
 
-fn hostile_case(case: &str) -> (String, Settings) {
-    let settings = Settings::default();
-    let text = match case {
-        "billion-laughs" => {
-            let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
-            for level in 1..10 {
-                let items = vec![format!("*a{}", level - 1); 9].join(", ");
-                text += &format!("a{level}: &a{level} [{items}]\n");
-            }
-            text
-        }
-        "100k-brackets" => "[".repeat(100_000) + &"]".repeat(100_000),
-        "100k-flow-maps" => "{a: ".repeat(100_000) + &"}".repeat(100_000),
-        "5mib-over-cap" => results_file(5 << 20),
-        "5mib-under-raised-cap" => {
-            let settings = Settings { limits: Limits::from_cap(6 << 20), ..settings };
-            // Valid entries with one bad value at the end, so it has a finding.
-            return (results_file(5 << 20) + "- value: \"oops\"\n", settings);
-        }
-        other => unreachable!("BUG: unknown case {other}"),
-    };
-    (text, settings)
+fn hostile_names() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    hostile::cases(root).into_iter().map(|case| case.name).collect()
 }
