@@ -28,8 +28,9 @@ pub enum Outcome<T> {
     TimedOut,
 }
 
-/// The name of the thread [`run`] starts; the panic hook knows it by it.
-const WORKER: &str = "evalgate-check";
+/// The name of the thread [`run`] starts, and of any thread it starts in
+/// turn: the panic hook knows evalgate's threads by it.
+pub const WORKER: &str = "evalgate-check";
 
 /// The last panic on a worker thread, as the hook recorded it.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
@@ -87,7 +88,11 @@ fn install_panic_hook() {
                 Some(place) => format!("{message} (at {}:{})", place.file(), place.line()),
                 None => message,
             };
-            if let Ok(mut last) = LAST_PANIC.lock() {
+            // The first panic is the one to tell: a thread that joins a
+            // panicked one panics in turn, with less to say.
+            if let Ok(mut last) = LAST_PANIC.lock()
+                && last.is_none()
+            {
                 *last = Some(what);
             }
         }));
@@ -117,10 +122,31 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(4), "it waited for the work");
     }
 
+    /// The last panic is kept for the whole process: tests that panic take
+    /// turns.
+    static PANICS: Mutex<()> = Mutex::new(());
+
     #[test]
     fn a_panic_is_caught_with_its_message_and_place() {
+        let _turn = PANICS.lock();
         let outcome: Outcome<()> = run(None, || panic!("the rules broke on {}", "x.yaml"));
         let Outcome::Panicked(what) = outcome else { panic!("not caught: {outcome:?}") };
         assert!(what.starts_with("the rules broke on x.yaml (at src/bounded.rs:"), "{what}");
+    }
+
+    #[test]
+    fn a_panic_in_a_thread_of_the_work_is_told_by_its_own_message() {
+        let _turn = PANICS.lock();
+        let outcome: Outcome<()> = run(None, || {
+            thread::scope(|scope| {
+                let inner = thread::Builder::new().name(WORKER.to_owned());
+                let inner = inner.spawn_scoped(scope, || panic!("inner")).expect("a thread");
+                if let Err(panic) = inner.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            });
+        });
+        let Outcome::Panicked(what) = outcome else { panic!("not caught: {outcome:?}") };
+        assert!(what.starts_with("inner (at src/bounded.rs:"), "{what}");
     }
 }

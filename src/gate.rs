@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::bounded;
 use crate::finding::Finding;
 use crate::git::{self, EntryKind, Peeled, Repo};
 use crate::push::{ObjectId, RefUpdate};
@@ -145,6 +146,7 @@ pub fn check_push(repo: &Repo, updates: &[RefUpdate], options: &Options) -> Resu
             }
         }
     }
+    gate.flush();
     Ok(gate.verdict)
 }
 
@@ -193,6 +195,10 @@ fn ref_of(label: &str) -> &str {
 }
 
 /// The state of one check: reports so far and the blobs already read.
+///
+/// Blobs are read one by one (gix's handles are not shared between
+/// threads) and checked in batches, on every core when a batch is large:
+/// a push of 1,000 result files spends most of its time in the checks.
 struct Gate<'a> {
     repo: &'a Repo,
     settings: &'a Settings,
@@ -201,7 +207,37 @@ struct Gate<'a> {
     seen: HashMap<(String, ObjectId), usize>,
     /// Checked blobs, by id and format.
     checked: HashMap<(ObjectId, Kind), Checked>,
+    /// Blobs read and waiting to be checked, with the reports that wait for them.
+    batch: Vec<Job>,
+    /// Index into `batch` by id and format.
+    queued: HashMap<(ObjectId, Kind), usize>,
+    /// The bytes `batch` holds.
+    batch_bytes: usize,
 }
+
+/// A blob to check, and the reports (indices into `verdict.reports`) that
+/// take its findings.
+struct Job {
+    key: (ObjectId, Kind),
+    bytes: Vec<u8>,
+    reports: Vec<usize>,
+}
+
+/// What a changed path needs.
+enum Examined {
+    /// Its findings are known without a check of its content.
+    Done(Checked),
+    /// A blob to check as `Kind`; `bytes` is `None` when it was read already.
+    Blob { key: (ObjectId, Kind), bytes: Option<Vec<u8>> },
+}
+
+/// A batch is checked once it holds this many blobs or bytes, so that the
+/// blobs of a large push are never all in memory at once.
+const BATCH_BLOBS: usize = 1024;
+const BATCH_BYTES: usize = 8 << 20;
+/// Below this many blobs a batch is checked on one thread: starting
+/// threads costs more than it saves.
+const PARALLEL_FROM: usize = 64;
 
 impl<'a> Gate<'a> {
     fn new(repo: &'a Repo, options: &'a Options) -> Gate<'a> {
@@ -211,6 +247,9 @@ impl<'a> Gate<'a> {
             verdict: Verdict::default(),
             seen: HashMap::new(),
             checked: HashMap::new(),
+            batch: Vec::new(),
+            queued: HashMap::new(),
+            batch_bytes: 0,
         }
     }
 
@@ -237,19 +276,84 @@ impl<'a> Gate<'a> {
             }
             return Ok(());
         }
-        let checked = self.examine(&changed).map_err(|source| Error::File {
+        let examined = self.examine(&changed).map_err(|source| Error::File {
             ref_name: ref_of(label).to_owned(),
             path: changed.path.clone(),
             source,
         })?;
-        self.seen.insert(key, self.verdict.reports.len());
+        let index = self.verdict.reports.len();
+        self.seen.insert(key, index);
         self.verdict.reports.push(FileReport {
             path: changed.path,
             refs: vec![label.to_owned()],
-            source: checked.source,
-            findings: checked.findings,
+            source: None,
+            findings: Vec::new(),
         });
+        match examined {
+            Examined::Done(checked) => self.fill(index, checked),
+            Examined::Blob { key, bytes: Some(bytes) } => {
+                self.queued.insert(key.clone(), self.batch.len());
+                self.batch_bytes += bytes.len();
+                self.batch.push(Job { key, bytes, reports: vec![index] });
+                if self.batch.len() >= BATCH_BLOBS || self.batch_bytes >= BATCH_BYTES {
+                    self.flush();
+                }
+            }
+            Examined::Blob { key, bytes: None } => match self.checked.get(&key) {
+                Some(checked) => self.fill(index, checked.clone()),
+                None => self.batch[self.queued[&key]].reports.push(index),
+            },
+        }
         Ok(())
+    }
+
+    fn fill(&mut self, index: usize, checked: Checked) {
+        let report = &mut self.verdict.reports[index];
+        report.source = checked.source;
+        report.findings = checked.findings;
+    }
+
+    /// Checks the blobs of the batch and hands their findings to their reports.
+    fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        self.queued.clear();
+        self.batch_bytes = 0;
+        let settings = self.settings;
+        let check = |job: &Job| rules::check(job.key.1, &job.bytes, settings);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let results: Vec<Checked> = if batch.len() < PARALLEL_FROM || threads == 1 {
+            batch.iter().map(check).collect()
+        } else {
+            let chunk = batch.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = batch
+                    .chunks(chunk)
+                    .map(|jobs| {
+                        let work = move || jobs.iter().map(check).collect::<Vec<_>>();
+                        // Named so that a panic is told as evalgate's (see `bounded`).
+                        let thread = std::thread::Builder::new().name(bounded::WORKER.to_owned());
+                        thread.spawn_scoped(scope, work).map_err(|_| jobs)
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|worker| match worker {
+                        Ok(worker) => match worker.join() {
+                            Ok(results) => results,
+                            Err(panic) => std::panic::resume_unwind(panic),
+                        },
+                        // No thread to be had: check here instead.
+                        Err(jobs) => jobs.iter().map(check).collect(),
+                    })
+                    .collect()
+            })
+        };
+        for (job, checked) in batch.into_iter().zip(results) {
+            for &index in &job.reports {
+                self.fill(index, checked.clone());
+            }
+            self.checked.insert(job.key, checked);
+        }
     }
 
     /// The findings for one changed path.
@@ -259,13 +363,13 @@ impl<'a> Gate<'a> {
     ///   regular file (symlink, submodule, folder), are errors.
     /// - A path the Hub does not read gets its `ignored-path` warning only.
     /// - A blob over the size cap is judged by its header, never read.
-    fn examine(&mut self, changed: &git::Changed) -> Result<Checked, git::Error> {
+    fn examine(&mut self, changed: &git::Changed) -> Result<Examined, git::Error> {
         // Findings made here get the configured severities too.
         let settings = self.settings;
         let only = |finding: Finding| {
             let mut findings = vec![finding];
             settings.adjust(&mut findings);
-            Checked { source: None, findings }
+            Examined::Done(Checked { source: None, findings })
         };
         if changed.path == ".eval_results" {
             return Ok(only(rules::not_a_folder(entry_name(changed.kind))));
@@ -278,22 +382,20 @@ impl<'a> Gate<'a> {
             kind => return Ok(only(rules::not_a_file(entry_name(kind)))),
         }
         let Some(kind) = Kind::of_repo_path(&changed.path) else {
-            return Ok(Checked::default());
+            return Ok(Examined::Done(Checked::default()));
         };
 
+        let key = (changed.id.clone(), kind);
+        if self.checked.contains_key(&key) || self.queued.contains_key(&key) {
+            return Ok(Examined::Blob { key, bytes: None });
+        }
         let cap = self.settings.limits.max_bytes;
         let size = self.repo.blob_size(&changed.id)?;
         if size > cap as u64 {
             return Ok(only(rules::too_large(size, cap)));
         }
-        let key = (changed.id.clone(), kind);
-        if let Some(checked) = self.checked.get(&key) {
-            return Ok(checked.clone());
-        }
         let bytes = self.repo.read_blob(&changed.id)?;
-        let checked = rules::check(kind, &bytes, self.settings);
-        self.checked.insert(key, checked.clone());
-        Ok(checked)
+        Ok(Examined::Blob { key, bytes: Some(bytes) })
     }
 }
 

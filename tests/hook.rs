@@ -581,3 +581,41 @@ fn the_quiet_push_option_silences_a_clean_push() {
     push.assert_accepted();
     assert_eq!(push.remote(), "\n", "{}", push.stderr);
 }
+
+#[test]
+fn a_push_of_many_files_is_checked_in_batches_in_push_order() {
+    // Over 1,024 distinct blobs: two batches, each checked on several
+    // threads; one bad blob at three paths, across both batches.
+    let world = World::new();
+    let server = world.server("server.git", &[]);
+    let client = world.clone(&server, "client");
+    let files: Vec<(String, String)> = (0..1100)
+        .map(|i| {
+            let path = format!(".eval_results/r{i:04}.yaml");
+            let text = match i {
+                3 | 500 | 1050 => INVALID.to_owned(),
+                _ => VALID.replace("20.90", &format!("{i}.5")),
+            };
+            (path, text)
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    client.commit(&files, "many");
+
+    let push = client.push(&["origin", "main"]);
+
+    push.assert_rejected().shows("3 errors in 1100 files, 1 ref checked");
+    let places: Vec<&str> = push.stderr.lines().filter(|l| l.contains("--> ")).collect();
+    assert_eq!(places.len(), 3, "{}", push.stderr);
+    for (place, i) in places.iter().zip(["0003", "0500", "1050"]) {
+        assert!(place.contains(&format!("--> .eval_results/r{i}.yaml:5:3")), "{place}");
+    }
+
+    let fixed: Vec<(String, String)> = [3, 500, 1050]
+        .iter()
+        .map(|i| (format!(".eval_results/r{i:04}.yaml"), VALID.to_owned()))
+        .collect();
+    let fixed: Vec<(&str, &str)> = fixed.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    client.commit(&fixed, "fixed");
+    client.push(&["origin", "main"]).assert_accepted().shows("1100 files checked in 1 ref");
+}
