@@ -141,9 +141,8 @@ mod tests {
             thread::scope(|scope| {
                 let inner = thread::Builder::new().name(WORKER.to_owned());
                 let inner = inner.spawn_scoped(scope, || panic!("inner")).expect("a thread");
-                if let Err(panic) = inner.join() {
-                    std::panic::resume_unwind(panic);
-                }
+                let Err(panic) = inner.join();
+                std::panic::resume_unwind(panic);
             });
         });
         let Outcome::Panicked(what) = outcome else { panic!("not caught: {outcome:?}") };
