@@ -320,8 +320,12 @@ impl<'a> Gate<'a> {
         self.batch_bytes = 0;
         let settings = self.settings;
         let check = |job: &Job| rules::check(job.key.1, &job.bytes, settings);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let results: Vec<Checked> = if batch.len() < PARALLEL_FROM || threads == 1 {
+        // Asked only for a large batch: it reads the cgroup's CPU quota.
+        let threads = match batch.len() {
+            n if n < PARALLEL_FROM => 1,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        };
+        let results: Vec<Checked> = if threads == 1 {
             batch.iter().map(check).collect()
         } else {
             let chunk = batch.len().div_ceil(threads);
