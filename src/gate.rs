@@ -232,7 +232,8 @@ enum Examined {
 }
 
 /// A batch is checked once it holds this many blobs or bytes, so that the
-/// blobs of a large push are never all in memory at once.
+/// blobs of a large push are never all in memory at once (only the text of
+/// files with findings is kept, to show their lines).
 const BATCH_BLOBS: usize = 1024;
 const BATCH_BYTES: usize = 8 << 20;
 /// Below this many blobs a batch is checked on one thread: starting
@@ -313,6 +314,15 @@ impl<'a> Gate<'a> {
         report.findings = checked.findings;
     }
 
+    /// Keeps a file's text only when a finding will show a line of it, so
+    /// that a large valid push does not hold every file it checked.
+    fn without_unused_source(mut checked: Checked) -> Checked {
+        if checked.findings.is_empty() {
+            checked.source = None;
+        }
+        checked
+    }
+
     /// Checks the blobs of the batch and hands their findings to their reports.
     fn flush(&mut self) {
         let batch = std::mem::take(&mut self.batch);
@@ -352,7 +362,9 @@ impl<'a> Gate<'a> {
                     .collect()
             })
         };
-        for (job, checked) in batch.into_iter().zip(results) {
+        for (job, checked) in
+            batch.into_iter().zip(results.into_iter().map(Self::without_unused_source))
+        {
             for &index in &job.reports {
                 self.fill(index, checked.clone());
             }
