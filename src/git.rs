@@ -485,10 +485,15 @@ impl Entry {
 /// A cache of delta bases for reading packs: the blobs of a push come as
 /// chains of deltas against each other (often dozens deep), and without it
 /// every read rebuilds its whole chain. Measured on a push of 1,000 result
-/// files: 29.5 ms without, 18.5 ms with.
+/// files: 29.5 ms without, 18.5 ms with. Its memory is capped at 8 MiB a
+/// handle (gix's default is 96 MiB): a push of a hundred 1 MB files peaked
+/// at 116 MB with the default, 59 MB with this cap.
 fn pack_cache() -> Box<gix::odb::cache::PackCache> {
-    Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default()
+    Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(PACK_CACHE_BYTES))
 }
+
+/// The most a delta-base cache holds, per object handle.
+const PACK_CACHE_BYTES: usize = 8 << 20;
 
 struct Chain {
     quarantine: Option<gix::odb::Handle>,
