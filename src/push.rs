@@ -93,6 +93,17 @@ pub struct RefUpdate {
     pub name: String,
 }
 
+impl RefUpdate {
+    /// The update as git writes it for a hook, `<old> <new> <name>`, with
+    /// zeros for a missing id: what [`parse_updates`] reads back.
+    pub fn to_line(&self, format: ObjectFormat) -> String {
+        let zero = "0".repeat(format.hex_len());
+        let old = self.old.as_ref().map_or(zero.as_str(), ObjectId::as_str);
+        let new = self.new.as_ref().map_or(zero.as_str(), ObjectId::as_str);
+        format!("{old} {new} {}", self.name)
+    }
+}
+
 /// Reads all of standard input, as git writes it to `pre-receive`.
 pub fn read_stdin() -> Result<Vec<u8>, Error> {
     let mut input = Vec::new();

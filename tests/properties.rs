@@ -16,10 +16,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use evalgate::config::TokenMode;
 use evalgate::push::{self, ObjectFormat};
-use evalgate::report::{self, FileReport, Style, WIDTH};
-use evalgate::rules::{self, Kind, Settings};
+use evalgate::rules::{Kind, Settings};
 
-use crate::common::{files, root, unsafe_to_show};
+use crate::common::shown::check_and_render;
+use crate::common::{files, root};
 
 /// How many inputs each property sees; `EVALGATE_PROPERTY_CASES` changes it.
 fn cases() -> u64 {
@@ -226,33 +226,7 @@ fn seeds() -> Vec<Vec<u8>> {
 /// Checks and renders `bytes`; panics, naming the case, if a property fails.
 /// Returns the codes it found.
 fn holds(label: &str, kind: Kind, bytes: &[u8], settings: &Settings) -> Vec<&'static str> {
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let checked = rules::check(kind, bytes, settings);
-        let codes: Vec<&'static str> = checked.findings.iter().map(|f| f.code.as_str()).collect();
-        let report = FileReport {
-            path: ".eval_results/generated.yaml".to_owned(),
-            refs: vec!["refs/heads/main".to_owned()],
-            source: checked.source,
-            findings: checked.findings,
-        };
-        let mut human = Vec::new();
-        report::human(&mut human, &report, Style::default()).expect("write to a Vec");
-        let human = String::from_utf8(human).expect("human output is UTF-8");
-        for line in human.lines() {
-            assert!(line.chars().count() <= WIDTH, "a line over {WIDTH} columns: {line:?}");
-            assert!(!line.chars().any(unsafe_to_show), "shown raw: {line:?}");
-        }
-        let mut json = Vec::new();
-        report::json_lines(&mut json, &report).expect("write to a Vec");
-        let json = String::from_utf8(json).expect("JSON output is UTF-8");
-        assert_eq!(json.lines().count(), report.findings.len(), "one line per finding");
-        for line in json.lines() {
-            let value: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
-            let again = serde_json::to_string(&value).expect("serialise");
-            assert_eq!(serde_json::from_str::<serde_json::Value>(&again).unwrap(), value);
-        }
-        codes
-    }));
+    let outcome = catch_unwind(AssertUnwindSafe(|| check_and_render(kind, bytes, settings)));
     let panic = match outcome {
         Ok(codes) => return codes,
         Err(panic) => panic,
@@ -331,15 +305,7 @@ fn hook_input_that_parses_prints_back_the_same() {
             let parsed = catch_unwind(|| push::parse_updates(&bytes, format));
             let parsed = parsed.unwrap_or_else(|_| panic!("case {case}: panic on {bytes:?}"));
             let Ok(updates) = parsed else { continue };
-            let null = "0".repeat(format.hex_len());
-            let text: String = updates
-                .iter()
-                .map(|u| {
-                    let old = u.old.as_ref().map_or(null.as_str(), |id| id.as_str());
-                    let new = u.new.as_ref().map_or(null.as_str(), |id| id.as_str());
-                    format!("{old} {new} {}\n", u.name)
-                })
-                .collect();
+            let text: String = updates.iter().map(|u| u.to_line(format) + "\n").collect();
             let again = push::parse_updates(text.as_bytes(), format);
             assert_eq!(again.ok(), Some(updates), "case {case}: {bytes:?} does not round-trip");
         }

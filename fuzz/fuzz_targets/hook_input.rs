@@ -29,15 +29,7 @@ fuzz_target!(|data: &[u8]| {
 
     for format in [ObjectFormat::Sha1, ObjectFormat::Sha256] {
         let Ok(updates) = push::parse_updates(stdin, format) else { continue };
-        let null = "0".repeat(format.hex_len());
-        let text: String = updates
-            .iter()
-            .map(|u| {
-                let old = u.old.as_ref().map_or(null.as_str(), |id| id.as_str());
-                let new = u.new.as_ref().map_or(null.as_str(), |id| id.as_str());
-                format!("{old} {new} {}\n", u.name)
-            })
-            .collect();
+        let text: String = updates.iter().map(|u| u.to_line(format) + "\n").collect();
         let again = push::parse_updates(text.as_bytes(), format).expect("printed updates parse");
         assert_eq!(again, updates, "updates round trip");
     }

@@ -1,6 +1,9 @@
 //! What the integration tests share.
 
 pub mod hostile;
+pub mod shown;
+
+pub use shown::unsafe_to_show;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -36,13 +39,4 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
-}
-
-/// Whether a character must never reach a terminal raw: a control character
-/// (escape sequences start with one) or a bidirectional override or isolate.
-/// Written here, not taken from `evalgate::report`, so that a test does not
-/// judge the code by the code's own rule.
-pub fn unsafe_to_show(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
