@@ -192,3 +192,34 @@ fn install_is_kept_in_step_with_the_deadline_option() {
     let hook = std::fs::read_to_string(server.join("hooks/pre-receive")).unwrap();
     assert!(hook.contains("pre-receive '--deadline' '4s'"), "{hook}");
 }
+
+#[test]
+fn a_shallow_server_repository_still_checks_new_and_orphan_branches() {
+    // The merge-base walk for a new branch stops at the shallow boundary,
+    // where the parents are missing, instead of failing.
+    let world = World::new();
+    let origin = world.bare("origin.git", &[]);
+    let client = world.clone(&origin, "client");
+    for i in 0..4 {
+        client.commit(&[(&format!("f{i}"), "x\n")], &format!("c{i}"));
+    }
+    client.push(&["origin", "main"]).assert_accepted();
+    let url = format!("file://{}", origin.display());
+    world
+        .git(&world.path(""), &["clone", "--quiet", "--bare", "--depth", "1", &url, "shallow.git"]);
+    let server = world.path("shallow.git");
+    assert!(server.join("shallow").exists(), "the server is not shallow");
+    install(&server, &[]);
+    let target = server.to_str().unwrap();
+
+    client.git(&["checkout", "--quiet", "-b", "topic"]);
+    client.commit(&[(".eval_results/a.yaml", VALID)], "result");
+    client.push(&[target, "topic"]).assert_accepted().shows("1 file checked in 1 ref");
+
+    client.git(&["checkout", "--quiet", "--orphan", "orphan"]);
+    client.git(&["rm", "-r", "--quiet", "-f", "."]);
+    client.commit(&[(".eval_results/b.yaml", "- value: \"x\"\n")], "orphan");
+    let before = state(&world, &server);
+    client.push(&[target, "orphan"]).assert_rejected().shows("error[value-not-number]");
+    assert_eq!(state(&world, &server), before, "the server changed");
+}
