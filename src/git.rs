@@ -481,7 +481,6 @@ impl Entry {
     }
 }
 
-/// Object lookups in git's order for a hook: quarantine, repository, alternates.
 /// A cache of delta bases for reading packs: the blobs of a push come as
 /// chains of deltas against each other (often dozens deep), and without it
 /// every read rebuilds its whole chain. Measured on a push of 1,000 result
@@ -495,6 +494,7 @@ fn pack_cache() -> Box<gix::odb::cache::PackCache> {
 /// The most a delta-base cache holds, per object handle.
 const PACK_CACHE_BYTES: usize = 8 << 20;
 
+/// Object lookups in git's order for a hook: quarantine, repository, alternates.
 struct Chain {
     quarantine: Option<gix::odb::Handle>,
     main: gix::OdbHandle,

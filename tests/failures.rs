@@ -3,10 +3,12 @@
 //! that panics. Each ends in a message and a verdict, and a rejected push
 //! leaves the server exactly as it was.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::gitworld::{VALID, World, install, state, text};
+use crate::e2e::write_script;
+use crate::gitworld::{VALID, World, flat, install, state, text, tree};
 
 /// `n` valid result files, for a push that takes a while to check.
 fn many_files(n: usize) -> Vec<(String, &'static str)> {
@@ -17,14 +19,6 @@ fn commit_many(client: &crate::gitworld::Client<'_>, n: usize) {
     let files = many_files(n);
     let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     client.commit(&files, "many results");
-}
-
-/// Text with git's and evalgate's line breaks folded, for phrases that wrap.
-fn flat(text: &str) -> String {
-    text.lines()
-        .map(|line| line.strip_prefix("remote:").unwrap_or(line).trim())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]
@@ -92,9 +86,7 @@ fn a_hook_killed_mid_check_rejects_the_push_and_writes_nothing() {
          pid=$!\nsleep 0.2\nkill -9 $pid && echo 'killed the hook' >&2\nwait $pid\n",
         env!("CARGO_BIN_EXE_evalgate")
     );
-    let path = server.join("hooks/pre-receive");
-    std::fs::write(&path, hook).unwrap();
-    make_executable(&path);
+    write_script(&server.join("hooks/pre-receive"), &hook);
     let client = world.clone(&server, "client");
     commit_many(&client, 30);
     let before = state(&world, &server);
@@ -157,31 +149,11 @@ fn an_unreadable_repository_is_said_to_be_one() {
     }
 }
 
-/// Refs and loose object files: `state` asks git for every object, which a
-/// repository with a missing object cannot answer.
-fn state_without_fsck(world: &World, repo: &Path) -> (String, Vec<String>) {
+/// Refs and every file under `objects/`: `state` asks git for every object,
+/// which a repository with a missing object cannot answer.
+fn state_without_fsck(world: &World, repo: &Path) -> (String, BTreeMap<String, String>) {
     let refs = world.git(repo, &["for-each-ref", "--format=%(objectname) %(refname)"]);
-    let mut objects: Vec<String> = walk(&repo.join("objects"));
-    objects.sort();
-    (refs, objects)
-}
-
-fn walk(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.push(path.display().to_string());
-        }
-    }
-    found
-}
-
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (refs, tree(&repo.join("objects")))
 }
 
 #[test]

@@ -143,6 +143,16 @@ pub fn pre_receive(world: &World, repo: &Path, args: &[&str], stdin: &str) -> (i
     (output.status.code().unwrap_or(-1), text(&output.stderr))
 }
 
+/// What a hook printed, folded to one line: `remote: ` prefixes and line
+/// breaks gone, runs of spaces made one, for phrases that wrap.
+pub fn flat(text: &str) -> String {
+    text.lines()
+        .map(|line| line.strip_prefix("remote:").unwrap_or(line))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs `evalgate install` for `repo` and panics if it fails.
 pub fn install(repo: &Path, args: &[&str]) {
     let output = evalgate(&[&["install"], args, &[repo.to_str().expect("UTF-8")]].concat());

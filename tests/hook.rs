@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use crate::gitworld::{
-    BROKEN, INVALID, VALID, World, evalgate, install, pre_receive, ref_of, state, text,
+    BROKEN, INVALID, VALID, World, evalgate, flat, install, pre_receive, ref_of, state, text,
 };
 
 const ZERO: &str = "0000000000000000000000000000000000000000";
@@ -470,9 +470,9 @@ fn when_it_cannot_check_it_rejects_unless_told_to_allow() {
     let missing = format!("{ZERO} {} refs/heads/main\n", "1".repeat(40));
     let (code, stderr) = pre_receive(&world, &server, &[], &missing);
     assert_eq!(code, 2);
-    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("`refs/heads/main`: object `1111"), "{stderr}");
-    assert!(flat.contains("is not in the repository or the push"), "{stderr}");
+    let said = flat(&stderr);
+    assert!(said.contains("`refs/heads/main`: object `1111"), "{stderr}");
+    assert!(said.contains("is not in the repository or the push"), "{stderr}");
 
     let (code, stderr) = pre_receive(&world, &server, &["--on-error", "allow"], &missing);
     assert_eq!(code, 0);

@@ -14,7 +14,7 @@ use evalgate::report::WIDTH;
 
 use crate::common::hostile::{Case, cases};
 use crate::common::{root, unsafe_to_show};
-use crate::gitworld::{INVALID, VALID, World, pre_receive, state, text};
+use crate::gitworld::{INVALID, VALID, World, flat, pre_receive, state, text};
 
 /// Runs `evalgate check` on the case's bytes through standard input.
 fn check(case: &Case, format: &str) -> (i32, String) {
@@ -171,11 +171,11 @@ fn hook_input_with_ids_of_the_wrong_length_is_refused_with_the_line() {
     ] {
         let (code, stderr) = pre_receive(&world, &server, &[], &input);
         assert_eq!(code, 2, "{stderr}");
-        let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        let said = flat(&stderr);
         assert!(
-            flat.contains(&format!("could not check this push: hook input {what}")),
+            said.contains(&format!("could not check this push: hook input {what}")),
             "{stderr}"
         );
-        assert!(flat.contains("the push was rejected because it could not be checked"), "{stderr}");
+        assert!(said.contains("the push was rejected because it could not be checked"), "{stderr}");
     }
 }
